@@ -1,0 +1,6 @@
+# Shared settings for Sluice's scripts. Source it; it defines no functions with side effects.
+SLUICE_KAFKA_VERSION="${SLUICE_KAFKA_VERSION:-4.1.1}"
+SLUICE_CACHE="${SLUICE_CACHE:-$HOME/.cache/sluice}"
+SLUICE_KAFKA_LIBS="$SLUICE_CACHE/kafka-$SLUICE_KAFKA_VERSION/libs"
+SLUICE_VENV="$SLUICE_CACHE/venv"
+export SLUICE_KAFKA_VERSION SLUICE_CACHE SLUICE_KAFKA_LIBS SLUICE_VENV

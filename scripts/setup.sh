@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of Sluice, idempotently.
+#   - Debian packages (compilers' libraries, RocksDB, prometheus-cpp, librdkafka, kcat, ...)
+#   - Apache Kafka's Java clients and tools at a pinned version (Maven Central), cached
+#   - A Python virtual environment with a Kafka client, cached
+# Safe to run repeatedly: each step checks what is already there.
+# Cache root: $SLUICE_CACHE (default ~/.cache/sluice).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/env.sh
+source "$here/env.sh"
+
+debian_packages=(
+  build-essential cmake ninja-build pkg-config python3 python3-venv
+  libcpprest-dev nlohmann-json3-dev librocksdb-dev prometheus-cpp-dev
+  libgtest-dev libgmock-dev libabsl-dev libasio-dev libboost-dev libssl-dev
+  zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libbz2-dev libgflags-dev
+  librdkafka-dev kcat clang-14 libclang-rt-14-dev clang-format-14
+  openjdk-17-jre-headless maven unzip curl
+)
+
+install_debian() {
+  local missing=()
+  for p in "${debian_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+install_kafka_jars() {
+  local dest="$SLUICE_KAFKA_LIBS"
+  if [[ -f "$dest/.complete" ]]; then return; fi
+  echo "setup: fetching Apache Kafka $SLUICE_KAFKA_VERSION clients and tools"
+  rm -rf "$dest" && mkdir -p "$dest"
+  mvn -q -B -f "$here/kafka/pom.xml" -Dkafka.version="$SLUICE_KAFKA_VERSION" \
+    dependency:copy-dependencies -DoutputDirectory="$dest" -DincludeScope=runtime
+  touch "$dest/.complete"
+}
+
+install_python() {
+  local venv="$SLUICE_VENV"
+  if [[ -f "$venv/.complete" ]]; then return; fi
+  echo "setup: creating Python environment"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --upgrade pip
+  "$venv/bin/pip" install -q -r "$here/requirements-test.txt"
+  touch "$venv/.complete"
+}
+
+install_debian
+install_kafka_jars
+install_python
+echo "setup: done (cache: $SLUICE_CACHE)"
