@@ -34,7 +34,7 @@ class LogMessage {
 
 }  // namespace sluice
 
-#define SLUICE_LOG(level)                                           \
-  if (::sluice::LogLevel::level < ::sluice::GetLogLevel()) {        \
-  } else                                                            \
+#define SLUICE_LOG(level)                                    \
+  if (::sluice::LogLevel::level < ::sluice::GetLogLevel()) { \
+  } else                                                     \
     ::sluice::log_internal::LogMessage(::sluice::LogLevel::level).stream()

@@ -28,8 +28,15 @@ install_debian() {
   if ((${#missing[@]})); then
     echo "setup: installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    local log
+    log="$(mktemp)"
+    if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+        >"$log" 2>&1; then
+      cat "$log" >&2
+      echo "setup: installing Debian packages failed" >&2
+      exit 1
+    fi
+    rm -f "$log"
   fi
 }
 

@@ -4,28 +4,13 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/kafka/records/big_endian.h"
 #include "common/kafka/records/crc32c.h"
 
 namespace sluice::kafka {
-namespace {
 
-template <typename T>
-T LoadBigEndian(const char* p) {
-  std::make_unsigned_t<T> v = 0;
-  for (size_t i = 0; i < sizeof(T); ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
-  return static_cast<T>(v);
-}
-
-template <typename T>
-void StoreBigEndian(char* p, T value) {
-  auto v = static_cast<std::make_unsigned_t<T>>(value);
-  for (size_t i = sizeof(T); i-- > 0;) {
-    p[i] = static_cast<char>(v & 0xff);
-    v >>= 8;
-  }
-}
-
-}  // namespace
+using internal::LoadBigEndian;
+using internal::StoreBigEndian;
 
 absl::StatusOr<BatchHeader> ParseBatchHeader(std::string_view bytes) {
   if (bytes.size() < kBatchHeaderSize) {
@@ -48,7 +33,8 @@ absl::StatusOr<BatchHeader> ParseBatchHeader(std::string_view bytes) {
   h.base_sequence = LoadBigEndian<int32_t>(p + 53);
   h.record_count = LoadBigEndian<int32_t>(p + 57);
   if (h.batch_length < static_cast<int32_t>(kBatchHeaderSize - kBatchLengthFieldEnd)) {
-    return absl::DataLossError(absl::StrCat("record batch length ", h.batch_length, " is too small"));
+    return absl::DataLossError(
+        absl::StrCat("record batch length ", h.batch_length, " is too small"));
   }
   if (h.magic != kMagicV2) {
     return absl::DataLossError(absl::StrCat("unsupported record batch magic ", h.magic));
@@ -61,11 +47,10 @@ absl::Status VerifyBatch(const BatchHeader& header, std::string_view batch) {
     return absl::DataLossError(absl::StrCat("record batch claims ", header.TotalSize(),
                                             " bytes but ", batch.size(), " are present"));
   }
-  constexpr size_t kCrcStart = 21;
-  uint32_t actual = Crc32c(0, batch.data() + kCrcStart, batch.size() - kCrcStart);
+  uint32_t actual = ComputeBatchCrc(batch);
   if (actual != header.crc) {
-    return absl::DataLossError(absl::StrCat("record batch CRC mismatch: stored ", header.crc,
-                                            ", computed ", actual));
+    return absl::DataLossError(
+        absl::StrCat("record batch CRC mismatch: stored ", header.crc, ", computed ", actual));
   }
   return absl::OkStatus();
 }
@@ -73,6 +58,30 @@ absl::Status VerifyBatch(const BatchHeader& header, std::string_view batch) {
 void StampBatch(char* batch, int64_t base_offset, int32_t partition_leader_epoch) {
   StoreBigEndian<int64_t>(batch + 0, base_offset);
   StoreBigEndian<int32_t>(batch + 12, partition_leader_epoch);
+}
+
+void EncodeBatchHeader(const BatchHeader& h, char* out) {
+  StoreBigEndian<int64_t>(out + 0, h.base_offset);
+  StoreBigEndian<int32_t>(out + 8, h.batch_length);
+  StoreBigEndian<int32_t>(out + 12, h.partition_leader_epoch);
+  out[kBatchMagicOffset] = static_cast<char>(h.magic);
+  StoreBigEndian<uint32_t>(out + kBatchCrcOffset, h.crc);
+  StoreBigEndian<int16_t>(out + 21, h.attributes);
+  StoreBigEndian<int32_t>(out + 23, h.last_offset_delta);
+  StoreBigEndian<int64_t>(out + 27, h.base_timestamp);
+  StoreBigEndian<int64_t>(out + 35, h.max_timestamp);
+  StoreBigEndian<int64_t>(out + 43, h.producer_id);
+  StoreBigEndian<int16_t>(out + 51, h.producer_epoch);
+  StoreBigEndian<int32_t>(out + 53, h.base_sequence);
+  StoreBigEndian<int32_t>(out + 57, h.record_count);
+}
+
+uint32_t ComputeBatchCrc(std::string_view batch) {
+  return Crc32c(0, batch.data() + kBatchCrcStart, batch.size() - kBatchCrcStart);
+}
+
+void StoreBatchCrc(char* batch, uint32_t crc) {
+  StoreBigEndian<uint32_t>(batch + kBatchCrcOffset, crc);
 }
 
 }  // namespace sluice::kafka

@@ -23,6 +23,15 @@ namespace sluice::kafka {
 inline constexpr size_t kBatchHeaderSize = 61;
 inline constexpr size_t kBatchLengthFieldEnd = 12;  // baseOffset + batchLength
 inline constexpr int8_t kMagicV2 = 2;
+inline constexpr size_t kBatchMagicOffset = 16;
+inline constexpr size_t kBatchCrcOffset = 17;
+inline constexpr size_t kBatchCrcStart = 21;  // first byte the CRC covers (attributes)
+
+// Attribute bits above the 3-bit compression codec.
+inline constexpr int16_t kAttributeCompressionMask = 0x07;
+inline constexpr int16_t kAttributeLogAppendTime = 0x08;
+inline constexpr int16_t kAttributeTransactional = 0x10;
+inline constexpr int16_t kAttributeControl = 0x20;
 
 enum class Compression : int8_t { kNone = 0, kGzip = 1, kSnappy = 2, kLz4 = 3, kZstd = 4 };
 
@@ -62,5 +71,18 @@ absl::Status VerifyBatch(const BatchHeader& header, std::string_view batch);
 // Overwrites baseOffset and partitionLeaderEpoch in place.
 // REQUIRES: `batch` points at least kBatchHeaderSize writable bytes.
 void StampBatch(char* batch, int64_t base_offset, int32_t partition_leader_epoch);
+
+// Writes all 61 header fields of `header` at `out`, the crc field exactly as given
+// (compute it afterwards with ComputeBatchCrc and write it with StoreBatchCrc).
+// REQUIRES: `out` points at kBatchHeaderSize writable bytes.
+void EncodeBatchHeader(const BatchHeader& header, char* out);
+
+// The CRC32C that a batch's crc field should hold: over bytes kBatchCrcStart .. end.
+// REQUIRES: batch.size() >= kBatchHeaderSize.
+uint32_t ComputeBatchCrc(std::string_view batch);
+
+// Overwrites the crc field in place.
+// REQUIRES: `batch` points at least kBatchHeaderSize writable bytes.
+void StoreBatchCrc(char* batch, uint32_t crc);
 
 }  // namespace sluice::kafka

@@ -8,6 +8,8 @@
 #include <nmmintrin.h>
 #endif
 
+#include "common/kafka/records/crc32c_internal.h"
+
 namespace sluice::kafka {
 namespace {
 
@@ -72,6 +74,21 @@ const bool kHardware = false;
 #endif
 
 }  // namespace
+
+namespace internal {
+
+uint32_t Crc32cSoftware(uint32_t crc, const void* data, size_t size) {
+  return SoftwareCrc(crc, static_cast<const uint8_t*>(data), size);
+}
+
+uint32_t Crc32cHardware(uint32_t crc, const void* data, size_t size) {
+#if defined(__x86_64__)
+  if (kHardware) return HardwareCrc(crc, static_cast<const uint8_t*>(data), size);
+#endif
+  return SoftwareCrc(crc, static_cast<const uint8_t*>(data), size);
+}
+
+}  // namespace internal
 
 uint32_t Crc32c(uint32_t crc, const void* data, size_t size) {
   const auto* p = static_cast<const uint8_t*>(data);

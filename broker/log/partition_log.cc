@@ -1,0 +1,277 @@
+#include "broker/log/partition_log.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "broker/log/checkpoint.h"
+#include "broker/log/file.h"
+#include "broker/log/log_loader.h"
+#include "common/log.h"
+#include "common/status.h"
+
+namespace sluice::log {
+
+PartitionLog::PartitionLog(std::string dir, const LogConfig& config, Clock clock)
+    : dir_(std::move(dir)), config_(config), clock_(std::move(clock)) {}
+
+PartitionLog::~PartitionLog() = default;
+
+absl::StatusOr<std::unique_ptr<PartitionLog>> PartitionLog::Open(const std::string& dir,
+                                                                 const LogConfig& config,
+                                                                 Clock clock) {
+  SLUICE_RETURN_IF_ERROR(ValidateLogConfig(config));
+  if (!clock) clock = SystemClockMs;
+  SLUICE_ASSIGN_OR_RETURN(LoadedLog loaded, LoadLog(dir, config, clock()));
+  std::unique_ptr<PartitionLog> log(new PartitionLog(dir, config, std::move(clock)));
+  absl::MutexLock lock(&log->mu_);
+  log->segments_ = std::move(loaded.segments);
+  log->producers_ = std::move(loaded.producers);
+  const int64_t start = log->segments_.front()->base_offset();
+  const int64_t end = log->LogEndOffsetLocked();
+  if (config.auto_advance_high_watermark) {
+    log->high_watermark_ = end;
+  } else {
+    log->high_watermark_ = std::clamp(loaded.high_watermark, start, end);
+  }
+  log->flushed_offset_ = loaded.clean ? end : start;
+  log->dir_dirty_ = !loaded.clean;
+  for (const auto& segment : log->segments_) log->size_bytes_ += segment->size();
+  SLUICE_LOG(kInfo) << "opened " << dir << (loaded.clean ? " (clean)" : " (recovered)")
+                    << ": offsets " << start << ".." << end << ", " << log->segments_.size()
+                    << " segments, " << log->producers_.size() << " producers";
+  return log;
+}
+
+absl::Status PartitionLog::CheckWritable() const {
+  if (closed_) return absl::FailedPreconditionError(absl::StrCat(dir_, " is closed"));
+  return failure_;
+}
+
+absl::StatusOr<AppendResult> PartitionLog::Append(std::string_view batch, int32_t leader_epoch) {
+  absl::StatusOr<kafka::BatchHeader> parsed = kafka::ParseBatchHeader(batch);
+  if (!parsed.ok()) return absl::InvalidArgumentError(parsed.status().message());
+  kafka::BatchHeader header = *parsed;
+  if (header.TotalSize() != batch.size() || header.last_offset_delta < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "batch framing: ", batch.size(), " bytes given, header says ", header.TotalSize()));
+  }
+  absl::MutexLock lock(&mu_);
+  SLUICE_RETURN_IF_ERROR(CheckWritable());
+  AppendResult result;
+  result.log_start_offset = segments_.front()->base_offset();
+  SequenceVerdict verdict = producers_.Check(header);
+  switch (verdict.check) {
+    case SequenceCheck::kAccept:
+      break;
+    case SequenceCheck::kDuplicate:
+      result.duplicate = true;
+      result.base_offset = verdict.original.base_offset;
+      result.last_offset = verdict.original.last_offset;
+      return result;
+    case SequenceCheck::kInvalidProducerEpoch:
+      result.error = AppendError::kInvalidProducerEpoch;
+      return result;
+    case SequenceCheck::kOutOfOrderSequence:
+      result.error = AppendError::kOutOfOrderSequence;
+      return result;
+  }
+
+  const int64_t now_ms = clock_();
+  if (segments_.back()->ShouldRoll(config_, now_ms, static_cast<int64_t>(batch.size()),
+                                   header.last_offset_delta)) {
+    SLUICE_RETURN_IF_ERROR(Roll(now_ms));
+  }
+  Segment& active = *segments_.back();
+  header.base_offset = active.next_offset();
+  header.partition_leader_epoch = leader_epoch;
+  std::string stamped(batch);
+  kafka::StampBatch(stamped.data(), header.base_offset, leader_epoch);
+  absl::Status written = active.Append(stamped, header, config_.index_interval_bytes, now_ms);
+  if (!written.ok()) {
+    if (!active.consistent()) failure_ = written;
+    SLUICE_LOG(kError) << "append to " << dir_ << " failed: " << written.message();
+    return written;
+  }
+  producers_.Record(header);
+  size_bytes_ += static_cast<int64_t>(batch.size());
+  if (config_.auto_advance_high_watermark) high_watermark_ = active.next_offset();
+  result.base_offset = header.base_offset;
+  result.last_offset = header.LastOffset();
+  if (header.log_append_time()) result.log_append_time = header.max_timestamp;
+  return result;
+}
+
+absl::Status PartitionLog::Roll(int64_t now_ms) {
+  const int64_t base = LogEndOffsetLocked();
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<Segment> segment, Segment::Create(dir_, base, now_ms));
+  SLUICE_LOG(kInfo) << "rolled " << dir_ << " to a new segment at offset " << base;
+  segments_.push_back(std::move(segment));
+  dir_dirty_ = true;
+  return absl::OkStatus();
+}
+
+int64_t PartitionLog::log_start_offset() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return segments_.front()->base_offset();
+}
+
+int64_t PartitionLog::log_end_offset() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return LogEndOffsetLocked();
+}
+
+int64_t PartitionLog::high_watermark() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return high_watermark_;
+}
+
+absl::Status PartitionLog::SetHighWatermark(int64_t offset) {
+  absl::MutexLock lock(&mu_);
+  const int64_t start = segments_.front()->base_offset();
+  const int64_t end = LogEndOffsetLocked();
+  if (offset < start || offset > end) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("high watermark ", offset, " outside [", start, ", ", end, "] of ", dir_));
+  }
+  high_watermark_ = offset;
+  return absl::OkStatus();
+}
+
+int64_t PartitionLog::size_bytes() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return size_bytes_;
+}
+
+size_t PartitionLog::segment_count() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return segments_.size();
+}
+
+absl::Status PartitionLog::Truncate(int64_t offset) {
+  if (offset < 0) return absl::InvalidArgumentError(absl::StrCat("truncate to ", offset));
+  absl::MutexLock lock(&mu_);
+  SLUICE_RETURN_IF_ERROR(CheckWritable());
+  if (offset >= LogEndOffsetLocked()) return absl::OkStatus();
+  absl::Status status = TruncateLocked(offset);
+  if (!status.ok()) {
+    // Part of the truncation may have happened; only a reopen re-establishes the state.
+    failure_ = absl::InternalError(absl::StrCat("truncation failed: ", status.message()));
+    SLUICE_LOG(kError) << dir_ << ": " << failure_.message();
+    return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PartitionLog::TruncateLocked(int64_t offset) {
+  const int64_t old_end = LogEndOffsetLocked();
+  if (offset <= segments_.front()->base_offset()) {
+    SLUICE_RETURN_IF_ERROR(RemoveAllAndStartAt(offset));
+  } else {
+    // Later segments go first (newest first), so a crash leaves a contiguous prefix.
+    while (segments_.back()->base_offset() >= offset) {
+      SLUICE_RETURN_IF_ERROR(segments_.back()->RemoveFiles());
+      segments_.pop_back();
+      dir_dirty_ = true;
+    }
+    Segment& last = *segments_.back();
+    SLUICE_ASSIGN_OR_RETURN(std::optional<BatchLocation> cut, last.Locate(offset));
+    if (cut) SLUICE_RETURN_IF_ERROR(last.TruncateAt(cut->position, config_.index_interval_bytes));
+  }
+  SLUICE_ASSIGN_OR_RETURN(producers_, RebuildProducerState(segments_));
+  const int64_t end = LogEndOffsetLocked();
+  high_watermark_ = std::min(high_watermark_, end);
+  if (config_.auto_advance_high_watermark) high_watermark_ = end;
+  flushed_offset_ = std::min(flushed_offset_, segments_.back()->base_offset());
+  size_bytes_ = 0;
+  for (const auto& segment : segments_) size_bytes_ += segment->size();
+  SLUICE_LOG(kInfo) << "truncated " << dir_ << " to offset " << offset << ": log end " << old_end
+                    << " -> " << end;
+  return SyncDir(dir_);
+}
+
+absl::Status PartitionLog::RemoveAllAndStartAt(int64_t offset) {
+  while (!segments_.empty()) {
+    SLUICE_RETURN_IF_ERROR(segments_.back()->RemoveFiles());
+    segments_.pop_back();
+  }
+  dir_dirty_ = true;
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<Segment> segment,
+                          Segment::Create(dir_, offset, clock_()));
+  segments_.push_back(std::move(segment));
+  high_watermark_ = offset;
+  return absl::OkStatus();
+}
+
+absl::Status PartitionLog::Flush() {
+  std::vector<File> files;
+  int64_t target = 0;
+  bool sync_dir = false;
+  {
+    absl::MutexLock lock(&mu_);
+    if (closed_) return absl::FailedPreconditionError(absl::StrCat(dir_, " is closed"));
+    target = LogEndOffsetLocked();
+    for (const auto& segment : segments_) {
+      if (segment->next_offset() <= flushed_offset_ && segment.get() != segments_.back().get()) {
+        continue;
+      }
+      SLUICE_ASSIGN_OR_RETURN(std::vector<File> dups, segment->DuplicateFiles());
+      for (File& f : dups) files.push_back(std::move(f));
+    }
+    sync_dir = std::exchange(dir_dirty_, false);
+  }
+  absl::Status status;
+  for (const File& f : files) {
+    if (status.ok()) status = f.DataSync();
+  }
+  if (status.ok() && sync_dir) status = SyncDir(dir_);
+  absl::MutexLock lock(&mu_);
+  if (!status.ok()) {
+    dir_dirty_ = dir_dirty_ || sync_dir;
+    return status;
+  }
+  flushed_offset_ = std::max(flushed_offset_, std::min(target, LogEndOffsetLocked()));
+  return absl::OkStatus();
+}
+
+absl::Status PartitionLog::SyncUnflushedLocked() {
+  for (const auto& segment : segments_) {
+    if (segment->next_offset() > flushed_offset_ || segment.get() == segments_.back().get()) {
+      SLUICE_RETURN_IF_ERROR(segment->Sync());
+    }
+  }
+  if (dir_dirty_) SLUICE_RETURN_IF_ERROR(SyncDir(dir_));
+  dir_dirty_ = false;
+  flushed_offset_ = LogEndOffsetLocked();
+  return absl::OkStatus();
+}
+
+absl::Status PartitionLog::Close() {
+  absl::MutexLock lock(&mu_);
+  if (closed_) return absl::OkStatus();
+  closed_ = true;
+  absl::Status status = failure_;
+  if (status.ok()) status = SyncUnflushedLocked();
+  if (status.ok()) {
+    LogCheckpoint checkpoint;
+    checkpoint.high_watermark = high_watermark_;
+    checkpoint.producers = producers_;
+    for (const auto& segment : segments_) {
+      checkpoint.segments.push_back(SegmentCheckpoint{segment->base_offset(), segment->state(),
+                                                      segment->OffsetIndexChecksum(),
+                                                      segment->TimeIndexChecksum()});
+    }
+    status = WriteFileAtomically(dir_, kCleanShutdownFile, EncodeCheckpoint(checkpoint));
+  }
+  for (const auto& segment : segments_) {
+    absl::Status closed = segment->Close();
+    if (status.ok()) status = closed;
+  }
+  if (!status.ok()) {
+    SLUICE_LOG(kError) << "closing " << dir_
+                       << " without a clean-shutdown checkpoint: " << status.message();
+  }
+  return status;
+}
+
+}  // namespace sluice::log

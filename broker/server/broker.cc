@@ -1,0 +1,120 @@
+#include "broker/server/broker.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "broker/metadata/rocksdb_metadata_store.h"
+#include "broker/server/handlers/api_versions.h"
+#include "broker/server/handlers/create_topics.h"
+#include "broker/server/handlers/delete_topics.h"
+#include "broker/server/handlers/describe_configs.h"
+#include "broker/server/handlers/fetch.h"
+#include "broker/server/handlers/init_producer_id.h"
+#include "broker/server/handlers/list_offsets.h"
+#include "broker/server/handlers/metadata.h"
+#include "broker/server/handlers/produce.h"
+#include "broker/server/storage_collector.h"
+#include "common/kafka/records/crc32c.h"
+#include "common/log.h"
+#include "common/status.h"
+
+namespace sluice::server {
+
+Broker::Broker(const BrokerConfig& config) : config_(config) {}
+
+Broker::~Broker() = default;
+
+absl::StatusOr<std::unique_ptr<Broker>> Broker::Create(const BrokerConfig& config) {
+  std::unique_ptr<Broker> broker(new Broker(config));
+  SLUICE_RETURN_IF_ERROR(broker->Init());
+  return broker;
+}
+
+absl::Status Broker::Init() {
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_dir, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create data directory ", config_.data_dir, ": ", ec.message()));
+  }
+  SLUICE_LOG(kInfo) << "data directory " << std::filesystem::absolute(config_.data_dir).string()
+                    << "; CRC32C "
+                    << (kafka::Crc32cIsHardwareAccelerated() ? "hardware" : "software");
+  registry_ = std::make_shared<prometheus::Registry>();
+  probe_ = std::make_unique<ServerProbe>(*registry_);
+
+  SLUICE_ASSIGN_OR_RETURN(store_,
+                          metadata::OpenRocksDbMetadataStore(
+                              (std::filesystem::path(config_.data_dir) / "metadata").string()));
+  log::LogConfig log_config;
+  log_config.segment_bytes = config_.segment_bytes;
+  log_config.segment_ms = config_.segment_ms;
+  log_config.index_interval_bytes = config_.log_index_interval_bytes;
+  SLUICE_ASSIGN_OR_RETURN(logs_, log::LogManager::Open(config_.data_dir, log_config));
+  topics_ = std::make_unique<TopicTable>(*store_, *logs_, config_.node_id);
+  SLUICE_RETURN_IF_ERROR(topics_->Load());
+  producer_ids_ = std::make_unique<ProducerIdAllocator>(*store_);
+  fetch_waiters_ = std::make_unique<FetchWaiters>();
+  context_ = std::make_unique<BrokerContext>(BrokerContext{
+      config_, *store_, *topics_, *producer_ids_, *fetch_waiters_, store_->ClusterId(), io_});
+
+  dispatcher_ = std::make_unique<Dispatcher>(probe_.get());
+  RegisterHandlers();
+
+  ConnectionLimits limits;
+  limits.max_request_bytes = config_.socket_request_max_bytes;
+  limits.max_inflight = config_.max_inflight_requests_per_connection;
+  listener_ = std::make_unique<KafkaListener>(io_, *dispatcher_, probe_.get(), limits);
+  SLUICE_RETURN_IF_ERROR(listener_->Start(config_.listener));
+  http_ = std::make_unique<HttpServer>(io_, registry_);
+  http_->AddCollectable(std::make_shared<StorageCollector>(*topics_));
+  SLUICE_RETURN_IF_ERROR(http_->Start(config_.http_listener));
+  SLUICE_LOG(kInfo) << "cluster " << context_->cluster_id << ", node " << config_.node_id
+                    << ": Kafka listener on " << config_.listener.host << ":" << listener_->port()
+                    << " (advertised " << config_.Advertised().ToString() << "), HTTP on "
+                    << config_.http_listener.host << ":" << http_->port();
+  return absl::OkStatus();
+}
+
+void Broker::RegisterHandlers() {
+  using namespace handlers;  // NOLINT: one line per API reads best here
+  dispatcher_->Register(std::make_unique<ApiVersionsHandler>(*dispatcher_));
+  dispatcher_->Register(std::make_unique<MetadataHandler>(*context_));
+  dispatcher_->Register(std::make_unique<CreateTopicsHandler>(*context_));
+  dispatcher_->Register(std::make_unique<DeleteTopicsHandler>(*context_));
+  dispatcher_->Register(std::make_unique<DescribeConfigsHandler>(*context_));
+  dispatcher_->Register(std::make_unique<InitProducerIdHandler>(*context_));
+  dispatcher_->Register(std::make_unique<ProduceHandler>(*context_));
+  dispatcher_->Register(std::make_unique<FetchHandler>(*context_));
+  dispatcher_->Register(std::make_unique<ListOffsetsHandler>(*context_));
+}
+
+absl::Status Broker::Run() {
+  work_ =
+      std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
+          io_.get_executor());
+  std::vector<std::thread> threads;
+  for (int i = 1; i < config_.io_threads; ++i) threads.emplace_back([this] { io_.run(); });
+  http_->SetReady(true);
+  SLUICE_LOG(kInfo) << "ready";
+  io_.run();
+  for (auto& t : threads) t.join();
+  SLUICE_LOG(kInfo) << "flushing and closing logs";
+  absl::Status closed = logs_->CloseAll();
+  store_.reset();
+  return closed;
+}
+
+void Broker::Shutdown() {
+  boost::asio::post(io_, [this] {
+    SLUICE_LOG(kInfo) << "shutting down";
+    http_->Stop();
+    listener_->Stop();
+    work_.reset();
+    // Let connections finish closing, then stop the loop even if a long poll is pending.
+    auto timer = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::milliseconds(200));
+    timer->async_wait([this, timer](boost::system::error_code) { io_.stop(); });
+  });
+}
+
+}  // namespace sluice::server

@@ -1,0 +1,75 @@
+// File: broker/server/broker_config.h
+// The broker's static configuration: every key, its default, and how it is read from a
+// properties file and from command-line flags.
+//
+// Sources, later ones winning: built-in defaults, `--config FILE` (Kafka-style
+// `key=value` lines, `#` comments), then flags. A flag is the key with dots turned into
+// dashes: `--data-dir DIR` or `--data-dir=DIR` sets `data.dir`. Unknown keys and values
+// that do not parse are errors that name the key, so a typo never goes unnoticed.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace sluice::server {
+
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+  std::string ToString() const { return host + ":" + std::to_string(port); }
+};
+
+// Parses "host:port" (host may be empty for all interfaces, or a bracketed IPv6 address).
+absl::StatusOr<HostPort> ParseHostPort(const std::string& text);
+
+struct BrokerConfig {
+  std::string data_dir = "data";
+  HostPort listener{"127.0.0.1", 9092};
+  HostPort advertised_listener{"", 0};  // empty host: same as listener
+  HostPort http_listener{"127.0.0.1", 8090};
+  int32_t node_id = 0;
+  int32_t io_threads = 2;
+  bool auto_create_topics = true;
+  int32_t num_partitions = 1;
+  int16_t default_replication_factor = 1;
+  int64_t segment_bytes = 1 << 30;
+  int64_t segment_ms = 7LL * 24 * 3600 * 1000;
+  int32_t message_max_bytes = 1048588;
+  int32_t socket_request_max_bytes = 100 * 1024 * 1024;
+  int32_t max_inflight_requests_per_connection = 100;
+  int32_t log_index_interval_bytes = 4096;
+  std::string log_level = "info";
+
+  // The listener clients should dial, as announced in Metadata.
+  HostPort Advertised() const;
+};
+
+// One documented key, for --help and the README.
+struct ConfigKeyDoc {
+  const char* key;
+  const char* default_value;
+  const char* doc;
+};
+const std::vector<ConfigKeyDoc>& BrokerConfigKeys();
+
+// The value in force of every key, formatted as in a properties file.
+std::map<std::string, std::string> BrokerConfigValues(const BrokerConfig& config);
+
+// Applies `key`=`value` to `config`. Errors name the key and the expected form.
+absl::Status SetBrokerConfigKey(BrokerConfig& config, const std::string& key,
+                                const std::string& value);
+
+// Reads a properties file into key/value pairs (no validation of keys).
+absl::StatusOr<std::map<std::string, std::string>> ReadPropertiesFile(const std::string& path);
+
+// Builds a config from argv (argv[0] is skipped). `--help` yields kCancelled with the
+// usage text as message, for the caller to print.
+absl::StatusOr<BrokerConfig> ParseBrokerFlags(int argc, char** argv);
+
+std::string BrokerUsage();
+
+}  // namespace sluice::server

@@ -1,0 +1,27 @@
+// File: broker/server/broker_context.h
+// What request handlers share: configuration and the broker's state. Everything
+// referenced here is created at start-up and outlives every handler.
+#pragma once
+
+#include <string>
+
+#include "broker/metadata/metadata_store.h"
+#include "broker/server/asio.h"
+#include "broker/server/broker_config.h"
+#include "broker/server/fetch_waiters.h"
+#include "broker/server/producer_ids.h"
+#include "broker/server/topic_table.h"
+
+namespace sluice::server {
+
+struct BrokerContext {
+  const BrokerConfig& config;
+  metadata::MetadataStore& store;
+  TopicTable& topics;
+  ProducerIdAllocator& producer_ids;
+  FetchWaiters& fetch_waiters;
+  std::string cluster_id;
+  boost::asio::io_context& io;  // for timers of long-polling fetches
+};
+
+}  // namespace sluice::server

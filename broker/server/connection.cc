@@ -1,0 +1,185 @@
+#include "broker/server/connection.h"
+
+#include "common/kafka/protocol/messages/api_keys.h"
+#include "common/kafka/protocol/messages/headers.h"
+#include "common/log.h"
+
+namespace sluice::server {
+
+namespace asio = boost::asio;
+
+namespace {
+// Bytes read per step into a frame buffer; bounds what a peer that claims a large frame
+// but sends little can make us allocate.
+constexpr size_t kReadChunk = 64 * 1024;
+// api_key + api_version + correlation_id + client_id length.
+constexpr size_t kMinHeaderBytes = 10;
+
+int16_t LoadInt16(const char* p) {
+  return static_cast<int16_t>((static_cast<uint8_t>(p[0]) << 8) | static_cast<uint8_t>(p[1]));
+}
+}  // namespace
+
+Connection::Connection(asio::ip::tcp::socket socket, uint64_t id, Dispatcher& dispatcher,
+                       ServerProbe* probe, ConnectionLimits limits)
+    : socket_(std::move(socket)),
+      strand_(asio::make_strand(socket_.get_executor())),
+      id_(id),
+      dispatcher_(dispatcher),
+      probe_(probe),
+      limits_(limits) {
+  boost::system::error_code ec;
+  auto endpoint = socket_.remote_endpoint(ec);
+  peer_ = ec ? "?" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  if (probe_) probe_->ConnectionOpened();
+}
+
+Connection::~Connection() {
+  if (probe_) probe_->ConnectionClosed();
+}
+
+void Connection::Start() {
+  asio::dispatch(strand_, [self = shared_from_this()] { self->ReadSize(); });
+}
+
+void Connection::Close() {
+  asio::post(strand_, [self = shared_from_this()] { self->CloseNow(); });
+}
+
+void Connection::CloseNow() {
+  if (closed_) return;
+  closed_ = true;
+  boost::system::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+}
+
+void Connection::ReadSize() {
+  if (closed_) return;
+  if (slots_.size() >= static_cast<size_t>(limits_.max_inflight)) {
+    reading_paused_ = true;  // resumed by WriteReady once responses drain
+    return;
+  }
+  asio::async_read(socket_, asio::buffer(size_buf_, 4),
+                   asio::bind_executor(
+                       strand_, [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                         if (ec) return self->CloseNow();
+                         int32_t size = (static_cast<uint8_t>(self->size_buf_[0]) << 24) |
+                                        (static_cast<uint8_t>(self->size_buf_[1]) << 16) |
+                                        (static_cast<uint8_t>(self->size_buf_[2]) << 8) |
+                                        static_cast<uint8_t>(self->size_buf_[3]);
+                         if (size < static_cast<int32_t>(kMinHeaderBytes) ||
+                             size > self->limits_.max_request_bytes) {
+                           SLUICE_LOG(kWarn)
+                               << "closing connection " << self->peer_ << ": request size " << size
+                               << " outside [" << kMinHeaderBytes << ", "
+                               << self->limits_.max_request_bytes << "]";
+                           if (self->probe_) self->probe_->ProtocolError();
+                           return self->CloseNow();
+                         }
+                         if (self->probe_) self->probe_->BytesReceived(4);
+                         self->frame_.clear();
+                         self->ReadBody(static_cast<size_t>(size));
+                       }));
+}
+
+void Connection::ReadBody(size_t size) {
+  size_t have = frame_.size();
+  size_t step = std::min(kReadChunk, size - have);
+  frame_.resize(have + step);
+  asio::async_read(socket_, asio::buffer(frame_.data() + have, step),
+                   asio::bind_executor(strand_, [self = shared_from_this(), size](
+                                                    boost::system::error_code ec, size_t n) {
+                     if (ec) return self->CloseNow();
+                     if (self->probe_) self->probe_->BytesReceived(n);
+                     if (self->frame_.size() < size) return self->ReadBody(size);
+                     self->OnFrame();
+                   }));
+}
+
+void Connection::OnFrame() {
+  RequestContext ctx;
+  ctx.api_key = LoadInt16(frame_.data());
+  ctx.api_version = LoadInt16(frame_.data() + 2);
+  ctx.connection_id = id_;
+  ctx.peer = peer_;
+
+  kafka::Reader reader(frame_);
+  kafka::RequestHeader header;
+  int16_t header_version = kafka::RequestHeaderVersion(ctx.api_key, ctx.api_version);
+  absl::Status status = header.Decode(reader, header_version);
+  if (!status.ok()) {
+    SLUICE_LOG(kWarn) << "closing connection " << peer_
+                      << ": bad request header: " << status.message();
+    if (probe_) probe_->ProtocolError();
+    return CloseNow();
+  }
+  ctx.correlation_id = header.correlation_id;
+  ctx.client_id = header.client_id.value_or("");
+
+  uint64_t seq = next_seq_++;
+  Slot slot;
+  slot.correlation_id = ctx.correlation_id;
+  slot.response_header_version = kafka::ResponseHeaderVersion(ctx.api_key, ctx.api_version);
+  slots_.push_back(std::move(slot));
+
+  std::string_view body(frame_.data() + (frame_.size() - reader.remaining()), reader.remaining());
+  dispatcher_.Dispatch(ctx, body, [self = shared_from_this(), seq](Response response) {
+    asio::dispatch(self->strand_, [self, seq, response = std::move(response)]() mutable {
+      self->Complete(seq, std::move(response));
+    });
+  });
+  ReadSize();
+}
+
+void Connection::Complete(uint64_t seq, Response response) {
+  if (closed_ || seq < first_seq_) return;
+  Slot& slot = slots_[seq - first_seq_];
+  slot.response = std::move(response);
+  slot.ready = true;
+  WriteReady();
+}
+
+void Connection::WriteReady() {
+  while (!writing_ && !closed_ && !slots_.empty() && slots_.front().ready) {
+    Slot& front = slots_.front();
+    if (front.response.kind == Response::Kind::kClose) {
+      if (probe_) probe_->ProtocolError();
+      return CloseNow();
+    }
+    if (front.response.kind == Response::Kind::kNone) {
+      slots_.pop_front();
+      ++first_seq_;
+      continue;
+    }
+    kafka::Writer header;
+    header.WriteInt32(0);  // size, patched below
+    kafka::ResponseHeader rh;
+    rh.correlation_id = front.correlation_id;
+    rh.Encode(header, front.response_header_version);
+    write_header_ = header.Take();
+    write_body_ = std::move(front.response.body);
+    uint32_t size = static_cast<uint32_t>(write_header_.size() - 4 + write_body_.size());
+    for (int i = 0; i < 4; ++i) write_header_[i] = static_cast<char>((size >> (24 - 8 * i)) & 0xff);
+    slots_.pop_front();
+    ++first_seq_;
+    writing_ = true;
+    std::array<asio::const_buffer, 2> buffers = {asio::buffer(write_header_),
+                                                 asio::buffer(write_body_)};
+    asio::async_write(socket_, buffers,
+                      asio::bind_executor(strand_, [self = shared_from_this()](
+                                                       boost::system::error_code ec, size_t n) {
+                        self->writing_ = false;
+                        if (ec) return self->CloseNow();
+                        if (self->probe_) self->probe_->BytesSent(n);
+                        self->WriteReady();
+                      }));
+  }
+  if (reading_paused_ && !closed_ && slots_.size() < static_cast<size_t>(limits_.max_inflight)) {
+    reading_paused_ = false;
+    ReadSize();
+  }
+}
+
+}  // namespace sluice::server

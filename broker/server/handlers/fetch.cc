@@ -1,0 +1,139 @@
+#include "broker/server/handlers/fetch.h"
+
+#include "broker/server/asio.h"
+#include "broker/server/kafka_errors.h"
+
+namespace sluice::server::handlers {
+
+namespace asio = boost::asio;
+using Request = kafka::FetchRequest;
+using Response = kafka::FetchResponse;
+
+namespace {
+
+// One fetch from arrival to response. Attempts run on a strand: first at once, then on
+// every append to a watched partition, and finally at the deadline.
+class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
+ public:
+  FetchOperation(BrokerContext& broker, Request request, TypedHandler<Request, Response>::Done done)
+      : broker_(broker),
+        request_(std::move(request)),
+        done_(std::move(done)),
+        strand_(asio::make_strand(broker.io)),
+        timer_(strand_),
+        deadline_(std::chrono::steady_clock::now() +
+                  std::chrono::milliseconds(std::max(0, request_.max_wait_ms))) {}
+
+  void Start() {
+    if (request_.max_wait_ms > 0 && request_.min_bytes > 0) {
+      std::vector<FetchWaiters::TopicPartition> partitions;
+      for (const auto& t : request_.topics) {
+        for (const auto& p : t.partitions) partitions.emplace_back(t.topic, p.partition);
+      }
+      std::weak_ptr<FetchOperation> weak = shared_from_this();
+      watch_token_ = broker_.fetch_waiters.Watch(partitions, [weak] {
+        if (auto self = weak.lock()) asio::post(self->strand_, [self] { self->Attempt(); });
+      });
+      watching_ = true;
+    }
+    asio::dispatch(strand_, [self = shared_from_this()] { self->Attempt(); });
+  }
+
+ private:
+  void Attempt() {
+    if (finished_) return;
+    bool error = false;
+    size_t bytes = 0;
+    Response response = Read(&bytes, &error);
+    bool expired = std::chrono::steady_clock::now() >= deadline_;
+    if (!watching_ || error || expired ||
+        bytes >= static_cast<size_t>(std::max(0, request_.min_bytes))) {
+      Finish(std::move(response));
+      return;
+    }
+    if (!timer_armed_) {
+      timer_armed_ = true;
+      timer_.expires_at(deadline_);
+      timer_.async_wait(
+          [self = shared_from_this()](boost::system::error_code) { self->Attempt(); });
+    }
+  }
+
+  void Finish(Response response) {
+    finished_ = true;
+    if (watching_) broker_.fetch_waiters.Unwatch(watch_token_);
+    timer_.cancel();
+    done_(std::move(response));
+  }
+
+  Response::PartitionData ReadPartition(const std::string& topic_name,
+                                        const Request::FetchPartition& p, size_t* budget,
+                                        bool* first_batch_taken, bool* error) {
+    Response::PartitionData out;
+    out.partition_index = p.partition;
+    out.preferred_read_replica = -1;
+    out.aborted_transactions.emplace();
+    out.records.emplace();
+    auto topic = broker_.topics.Find(topic_name);
+    if (!topic || p.partition < 0 ||
+        p.partition >= static_cast<int32_t>(topic->partitions.size())) {
+      out.error_code = Code(KafkaError::kUnknownTopicOrPartition);
+      out.high_watermark = out.last_stable_offset = out.log_start_offset = -1;
+      *error = true;
+      return out;
+    }
+    const auto& partition_log = topic->partitions[p.partition].log;
+    int64_t hw = partition_log->high_watermark();
+    out.high_watermark = hw;
+    out.last_stable_offset = hw;  // no transactions yet
+    out.log_start_offset = partition_log->log_start_offset();
+    size_t limit = std::min(static_cast<size_t>(std::max(0, p.partition_max_bytes)), *budget);
+    auto read = partition_log->Read(p.fetch_offset, limit, hw, !*first_batch_taken);
+    if (!read.ok()) {
+      out.error_code = Code(LogError(read.status()));
+      *error = true;
+      return out;
+    }
+    if (!read->records.empty()) {
+      *first_batch_taken = true;
+      *budget -= std::min(*budget, read->records.size());
+      out.records = std::move(read->records);
+    }
+    return out;
+  }
+
+  Response Read(size_t* total_bytes, bool* error) {
+    Response response;
+    size_t budget = static_cast<size_t>(std::max(0, request_.max_bytes));
+    bool first_batch_taken = false;
+    for (const auto& t : request_.topics) {
+      Response::FetchableTopicResponse topic;
+      topic.topic = t.topic;
+      for (const auto& p : t.partitions) {
+        topic.partitions.push_back(ReadPartition(t.topic, p, &budget, &first_batch_taken, error));
+        *total_bytes += topic.partitions.back().records->size();
+      }
+      response.responses.push_back(std::move(topic));
+    }
+    return response;
+  }
+
+  BrokerContext& broker_;
+  Request request_;
+  TypedHandler<Request, Response>::Done done_;
+  asio::strand<asio::io_context::executor_type> strand_;
+  asio::steady_timer timer_;
+  std::chrono::steady_clock::time_point deadline_;
+  bool watching_ = false;
+  uint64_t watch_token_ = 0;
+  bool timer_armed_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+void FetchHandler::Serve(const RequestContext&, Request request, Done done) {
+  std::make_shared<FetchOperation>(broker_, std::move(request), std::move(done))->Start();
+}
+
+}  // namespace sluice::server::handlers

@@ -1,0 +1,115 @@
+#include "broker/server/handlers/produce.h"
+
+#include <chrono>
+
+#include "broker/server/kafka_errors.h"
+#include "broker/server/topic_config.h"
+#include "common/kafka/records/validate.h"
+#include "common/log.h"
+
+namespace sluice::server::handlers {
+
+using Request = kafka::ProduceRequest;
+using Response = kafka::ProduceResponse;
+
+namespace {
+
+Response::PartitionProduceResponse Failed(int32_t index, KafkaError error,
+                                          std::optional<std::string> message = std::nullopt) {
+  Response::PartitionProduceResponse out;
+  out.index = index;
+  out.error_code = Code(error);
+  out.base_offset = -1;
+  out.log_append_time_ms = -1;
+  out.log_start_offset = -1;
+  out.error_message = std::move(message);
+  return out;
+}
+
+}  // namespace
+
+bool ProduceHandler::CloseSilently(const Response& response) const {
+  for (const auto& topic : response.responses) {
+    for (const auto& p : topic.partition_responses) {
+      if (p.error_code != 0) return true;
+    }
+  }
+  return false;
+}
+
+Response::PartitionProduceResponse ProduceHandler::Append(
+    const RequestContext& ctx, const std::string& topic_name,
+    const Request::PartitionProduceData& data) {
+  auto topic = broker_.topics.Find(topic_name);
+  if (!topic || data.index < 0 || data.index >= static_cast<int32_t>(topic->partitions.size())) {
+    return Failed(data.index, KafkaError::kUnknownTopicOrPartition);
+  }
+  if (!data.records.has_value()) {
+    return Failed(data.index, KafkaError::kInvalidRecord, "records must not be null");
+  }
+  const auto& configs = topic->record.configs;
+  kafka::ProduceValidationOptions options;
+  options.max_batch_bytes = static_cast<size_t>(TopicConfigInt(configs, "max.message.bytes"));
+  options.allow_zstd = ctx.api_version >= 7;
+  options.require_keys =
+      EffectiveTopicConfig(configs, "cleanup.policy").find("compact") != std::string::npos;
+  auto validated = kafka::ValidateProducedRecords(*data.records, options);
+  if (!validated.ok()) {
+    SLUICE_LOG(kDebug) << "refused batch for " << topic_name << "-" << data.index << " from "
+                       << ctx.client_id << ": " << validated.status().message();
+    return Failed(data.index, BatchValidationError(validated.status()),
+                  std::string(validated.status().message()));
+  }
+  if (validated->header.is_transactional()) {
+    return Failed(data.index, KafkaError::kInvalidRecord,
+                  "transactional batches are not supported yet");
+  }
+  const PartitionView& partition = topic->partitions[data.index];
+  auto appended = partition.log->Append(*data.records, partition.leader_epoch);
+  if (!appended.ok()) {
+    SLUICE_LOG(kWarn) << "append to " << topic_name << "-" << data.index
+                      << " failed: " << appended.status().message();
+    return Failed(data.index, LogError(appended.status()),
+                  std::string(appended.status().message()));
+  }
+  Response::PartitionProduceResponse out;
+  out.index = data.index;
+  out.log_append_time_ms = -1;
+  out.log_start_offset = appended->log_start_offset;
+  switch (appended->error) {
+    case log::AppendError::kNone:
+      break;
+    case log::AppendError::kInvalidProducerEpoch:
+      return Failed(data.index, KafkaError::kInvalidProducerEpoch);
+    case log::AppendError::kOutOfOrderSequence:
+      return Failed(data.index, KafkaError::kOutOfOrderSequenceNumber);
+  }
+  // A duplicate gets the original batch's offset and wakes nobody.
+  out.base_offset = appended->base_offset;
+  out.log_append_time_ms = appended->log_append_time;
+  if (!appended->duplicate) broker_.fetch_waiters.Notify(topic_name, data.index);
+  return out;
+}
+
+Response ProduceHandler::ServeNow(const RequestContext& ctx, const Request& request) {
+  Response response;
+  KafkaError refuse_all = KafkaError::kNone;
+  if (request.acks != 0 && request.acks != 1 && request.acks != -1) {
+    refuse_all = KafkaError::kInvalidRequiredAcks;
+  } else if (request.transactional_id.has_value()) {
+    refuse_all = KafkaError::kTransactionalIdAuthorizationFailed;
+  }
+  for (const auto& topic : request.topic_data) {
+    Response::TopicProduceResponse out;
+    out.name = topic.name;
+    for (const auto& data : topic.partition_data) {
+      out.partition_responses.push_back(refuse_all != KafkaError::kNone
+                                            ? Failed(data.index, refuse_all)
+                                            : Append(ctx, topic.name, data));
+    }
+    response.responses.push_back(std::move(out));
+  }
+  return response;
+}
+
+}  // namespace sluice::server::handlers

@@ -1,0 +1,60 @@
+// File: broker/server/kafka_errors.h
+// Kafka protocol error codes that Sluice returns (Apache Kafka's Errors.java numbering),
+// and the one place where internal absl::Status values become Kafka error codes.
+#pragma once
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+
+namespace sluice::server {
+
+enum class KafkaError : int16_t {
+  kUnknownServerError = -1,
+  kNone = 0,
+  kOffsetOutOfRange = 1,
+  kCorruptMessage = 2,
+  kUnknownTopicOrPartition = 3,
+  kInvalidFetchSize = 4,
+  kLeaderNotAvailable = 5,
+  kNotLeaderOrFollower = 6,
+  kRequestTimedOut = 7,
+  kMessageTooLarge = 10,
+  kNotCoordinator = 16,
+  kInvalidTopicException = 17,
+  kRecordListTooLarge = 18,
+  kNotEnoughReplicas = 19,
+  kInvalidRequiredAcks = 21,
+  kInvalidTimestamp = 32,
+  kUnsupportedSaslMechanism = 33,
+  kUnsupportedVersion = 35,
+  kTopicAlreadyExists = 36,
+  kInvalidPartitions = 37,
+  kInvalidReplicationFactor = 38,
+  kInvalidReplicaAssignment = 39,
+  kInvalidConfig = 40,
+  kNotController = 41,
+  kInvalidRequest = 42,
+  kUnsupportedForMessageFormat = 43,
+  kPolicyViolation = 44,
+  kOutOfOrderSequenceNumber = 45,
+  kDuplicateSequenceNumber = 46,
+  kInvalidProducerEpoch = 47,
+  kTransactionalIdAuthorizationFailed = 53,
+  kKafkaStorageError = 56,
+  kUnknownProducerId = 59,
+  kUnsupportedCompressionType = 76,
+  kUnknownTopicId = 100,
+  kInvalidRecord = 87,
+};
+
+inline int16_t Code(KafkaError e) { return static_cast<int16_t>(e); }
+
+// Error of a record batch refused by validation (see common/kafka/records/validate.h
+// for the status codes it uses).
+KafkaError BatchValidationError(const absl::Status& status);
+
+// Error of a failed log operation (storage failures, offsets out of range).
+KafkaError LogError(const absl::Status& status);
+
+}  // namespace sluice::server

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test: unit tests (ctest) in the release build and
+# again under AddressSanitizer + UndefinedBehaviorSanitizer, integration tests with
+# real Kafka clients (pytest), and a bounded fuzzing run of the request decoder.
+# Each runner prints its own summary line; the script fails if any of them fails.
+# SLUICE_FUZZ_SECONDS (default 60) bounds the fuzzing run; 0 skips it.
+set -euo pipefail
+top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$top/scripts/env.sh"
+"$top/scripts/setup.sh"
+
+echo "== build (release)"
+"$top/scripts/build.sh" release
+echo "== unit tests (release)"
+ctest --test-dir "$top/build" --output-on-failure
+
+echo "== build (asan+ubsan)"
+"$top/scripts/build.sh" asan
+echo "== unit tests (asan+ubsan)"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir "$top/build-asan" --output-on-failure
+
+echo "== integration tests (real clients)"
+SLUICE_BROKER_BIN="$top/build/broker/sluice-broker" \
+  "$SLUICE_VENV/bin/python" -m pytest -q "$top/tests/integration"
+
+fuzz_seconds="${SLUICE_FUZZ_SECONDS:-60}"
+if [[ "$fuzz_seconds" != 0 ]]; then
+  echo "== fuzzing the request decoder for ${fuzz_seconds}s"
+  "$top/scripts/fuzz.sh" "$fuzz_seconds"
+fi
+echo "== all tests passed"
