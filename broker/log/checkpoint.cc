@@ -1,5 +1,10 @@
 #include "broker/log/checkpoint.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 #include "broker/log/byte_order.h"
 #include "common/kafka/records/crc32c.h"
@@ -10,14 +15,22 @@ namespace {
 
 constexpr char kMagic[] = "SLCS";
 constexpr size_t kMagicSize = 4;
-constexpr uint16_t kVersion = 1;
-constexpr size_t kSegmentRecordSize = 7 * 8 + 2 * 4;
+constexpr uint16_t kVersion = 2;
+constexpr size_t kSegmentRecordSize = 8 * 8 + 2 * 4;
 
 absl::Status Malformed(const char* what) {
   return absl::DataLossError(absl::StrCat("clean-shutdown checkpoint: ", what));
 }
 
 }  // namespace
+
+absl::StatusOr<int64_t> FileMtimeNs(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    return absl::InternalError(absl::StrCat("stat ", path, ": ", std::strerror(errno)));
+  }
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
 
 std::string EncodeCheckpoint(const LogCheckpoint& checkpoint) {
   std::string out(kMagic, kMagicSize);
@@ -32,6 +45,7 @@ std::string EncodeCheckpoint(const LogCheckpoint& checkpoint) {
     AppendBigEndian<int64_t>(&out, s.state.cursor.bytes_since_entry);
     AppendBigEndian<int64_t>(&out, s.state.cursor.max_timestamp);
     AppendBigEndian<int64_t>(&out, s.state.cursor.last_time_entry);
+    AppendBigEndian<int64_t>(&out, s.log_mtime_ns);
     AppendBigEndian<uint32_t>(&out, s.offset_index_crc);
     AppendBigEndian<uint32_t>(&out, s.time_index_crc);
   }
@@ -60,7 +74,7 @@ absl::StatusOr<LogCheckpoint> DecodeCheckpoint(std::string_view bytes) {
     SegmentCheckpoint s;
     bool ok = in.Read(&s.base_offset) && in.Read(&s.state.size) && in.Read(&s.state.next_offset) &&
               in.Read(&s.state.created_ms) && in.Read(&s.state.cursor.bytes_since_entry) &&
-              in.Read(&s.state.cursor.max_timestamp) && in.Read(&s.state.cursor.last_time_entry) &&
+              in.Read(&s.state.cursor.max_timestamp) && in.Read(&s.state.cursor.last_time_entry) && in.Read(&s.log_mtime_ns) &&
               in.Read(&s.offset_index_crc) && in.Read(&s.time_index_crc);
     if (!ok) return Malformed("truncated segment");
     checkpoint.segments.push_back(s);

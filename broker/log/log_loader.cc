@@ -84,9 +84,11 @@ absl::StatusOr<std::optional<LoadedLog>> LoadFromCheckpoint(const std::string& d
   for (size_t i = 0; matches && i < bases.size(); ++i) {
     const SegmentCheckpoint& s = checkpoint->segments[i];
     std::error_code ec;
-    const auto size =
-        std::filesystem::file_size(PathOf(dir, SegmentFileName(bases[i], kLogSuffix)), ec);
-    matches = !ec && s.base_offset == bases[i] && s.state.size >= 0 &&
+    const std::string log_path = PathOf(dir, SegmentFileName(bases[i], kLogSuffix));
+    const auto size = std::filesystem::file_size(log_path, ec);
+    absl::StatusOr<int64_t> mtime = FileMtimeNs(log_path);
+    matches = !ec && mtime.ok() && *mtime == s.log_mtime_ns && s.base_offset == bases[i] &&
+              s.state.size >= 0 &&
               static_cast<int64_t>(size) == s.state.size && s.state.next_offset >= s.base_offset &&
               (i == 0 || s.base_offset == checkpoint->segments[i - 1].state.next_offset);
   }

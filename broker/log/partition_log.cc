@@ -257,11 +257,17 @@ absl::Status PartitionLog::Close() {
     checkpoint.high_watermark = high_watermark_;
     checkpoint.producers = producers_;
     for (const auto& segment : segments_) {
+      absl::StatusOr<int64_t> mtime =
+          FileMtimeNs(segment->log_file().path());
+      if (!mtime.ok()) {
+        status = mtime.status();
+        break;
+      }
       checkpoint.segments.push_back(SegmentCheckpoint{segment->base_offset(), segment->state(),
                                                       segment->OffsetIndexChecksum(),
-                                                      segment->TimeIndexChecksum()});
+                                                      segment->TimeIndexChecksum(), *mtime});
     }
-    status = WriteFileAtomically(dir_, kCleanShutdownFile, EncodeCheckpoint(checkpoint));
+    if (status.ok()) status = WriteFileAtomically(dir_, kCleanShutdownFile, EncodeCheckpoint(checkpoint));
   }
   for (const auto& segment : segments_) {
     absl::Status closed = segment->Close();

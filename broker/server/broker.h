@@ -43,8 +43,9 @@ class Broker {
   absl::Status Init();
   void RegisterHandlers();
 
+  // Declaration order matters: io_ is destroyed after the listeners and before
+  // everything its pending handlers (connections, long-polling fetches) refer to.
   BrokerConfig config_;
-  boost::asio::io_context io_;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<ServerProbe> probe_;
   std::unique_ptr<metadata::MetadataStore> store_;
@@ -54,6 +55,7 @@ class Broker {
   std::unique_ptr<FetchWaiters> fetch_waiters_;
   std::unique_ptr<BrokerContext> context_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  boost::asio::io_context io_;
   std::unique_ptr<KafkaListener> listener_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;

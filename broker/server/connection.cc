@@ -108,6 +108,9 @@ void Connection::OnFrame() {
   kafka::Reader reader(frame_);
   kafka::RequestHeader header;
   int16_t header_version = kafka::RequestHeaderVersion(ctx.api_key, ctx.api_version);
+  // An unknown API key still gets its header read (v1), so that the dispatcher's refusal
+  // can name the client.
+  if (header_version < 0) header_version = 1;
   absl::Status status = header.Decode(reader, header_version);
   if (!status.ok()) {
     SLUICE_LOG(kWarn) << "closing connection " << peer_

@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import shlex
-import shutil
 import signal
 import socket
 import subprocess
@@ -472,9 +471,3 @@ def _partition_count(bootstrap: str, topic: str) -> int:
             return sum(1 for p in t.get("partitions", []) if p.get("leader", -1) >= 0)
     return -1
 
-
-def which_or_fail(name: str) -> str:
-    path = shutil.which(name)
-    if not path:
-        raise HarnessError(f"{name} not found on PATH; run scripts/setup.sh")
-    return path

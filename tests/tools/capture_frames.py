@@ -11,8 +11,11 @@ Proxy mode (--upstream 127.0.0.1:PORT): every connection is forwarded to a broke
 responses are relayed back, so a whole client session can be captured; with
 --save-responses, responses are saved too as <api>_v<version>_response.bin.
 
-Runs until --max-frames requests were saved or --timeout seconds passed. Standard
-library only. Only loopback addresses are accepted, for listening and upstream.
+Runs until --max-frames requests were saved, --timeout seconds passed, or SIGTERM/SIGINT
+arrives (then it exits 0 if anything was saved). Each file is written whole (to a
+temporary name, then renamed), so stopping the capture never leaves a partial frame.
+Standard library only. Only loopback addresses are accepted, for listening and upstream.
+tests/tools/capture_golden.sh drives this script to re-capture tests/fixtures/protocol/.
 
 Example:
   capture_frames.py --out tests/fixtures/protocol/librdkafka-2.0.2 --port 0 &
@@ -22,6 +25,7 @@ Example:
 import argparse
 import ipaddress
 import os
+import signal
 import socket
 import struct
 import sys
@@ -86,8 +90,10 @@ class Capture:
             while os.path.exists(path):
                 path = os.path.join(self.out_dir, f"{stem}_{n}.bin")
                 n += 1
-            with open(path, "wb") as f:
+            tmp = path + ".part"
+            with open(tmp, "wb") as f:
                 f.write(data)
+            os.replace(tmp, path)
             print(f"saved {path} ({len(data)} bytes)", flush=True)
 
     def request(self, frame):
@@ -172,6 +178,8 @@ def main():
     args = p.parse_args()
 
     capture = Capture(args.out, args.max_frames, args.save_responses)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: capture.done.set())
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     server.bind(("127.0.0.1", args.port))

@@ -2,7 +2,7 @@
 
 from cpp import (c_string, cond, default_value, field_comment, guarded, hull, if_else,
                  indent, member_init, pick)
-from spec import PRIMITIVES, SpecError, Versions
+from spec import PRIMITIVES, SpecError
 
 READERS = {"bool": "ReadBool", "int8": "ReadInt8", "int16": "ReadInt16", "int32": "ReadInt32",
            "int64": "ReadInt64", "uint16": "ReadUint16", "uint32": "ReadUint32",
@@ -348,10 +348,3 @@ class MessageCodec:
             "",
         ]
 
-
-def supported_comment(msg):
-    return f"// {msg.name}: spec versions {msg.valid}, Sluice supports {msg.supported}, " \
-           f"flexible {msg.flexible}."
-
-
-__all__ = ["MessageCodec", "supported_comment", "Versions"]
