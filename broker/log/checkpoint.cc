@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "broker/log/byte_order.h"
+#include "common/byte_order.h"
 #include "common/kafka/records/crc32c.h"
 #include "common/status.h"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "broker/log/byte_order.h"
+#include "common/byte_order.h"
 #include "common/status.h"
 
 namespace sluice::log {

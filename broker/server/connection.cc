@@ -1,5 +1,6 @@
 #include "broker/server/connection.h"
 
+#include "common/byte_order.h"
 #include "common/kafka/protocol/messages/api_keys.h"
 #include "common/kafka/protocol/messages/headers.h"
 #include "common/log.h"
@@ -14,10 +15,6 @@ namespace {
 constexpr size_t kReadChunk = 64 * 1024;
 // api_key + api_version + correlation_id + client_id length.
 constexpr size_t kMinHeaderBytes = 10;
-
-int16_t LoadInt16(const char* p) {
-  return static_cast<int16_t>((static_cast<uint8_t>(p[0]) << 8) | static_cast<uint8_t>(p[1]));
-}
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, uint64_t id, Dispatcher& dispatcher,
@@ -65,10 +62,7 @@ void Connection::ReadSize() {
                    asio::bind_executor(
                        strand_, [self = shared_from_this()](boost::system::error_code ec, size_t) {
                          if (ec) return self->CloseNow();
-                         int32_t size = (static_cast<uint8_t>(self->size_buf_[0]) << 24) |
-                                        (static_cast<uint8_t>(self->size_buf_[1]) << 16) |
-                                        (static_cast<uint8_t>(self->size_buf_[2]) << 8) |
-                                        static_cast<uint8_t>(self->size_buf_[3]);
+                         int32_t size = LoadBigEndian<int32_t>(self->size_buf_);
                          if (size < static_cast<int32_t>(kMinHeaderBytes) ||
                              size > self->limits_.max_request_bytes) {
                            SLUICE_LOG(kWarn)
@@ -100,8 +94,8 @@ void Connection::ReadBody(size_t size) {
 
 void Connection::OnFrame() {
   RequestContext ctx;
-  ctx.api_key = LoadInt16(frame_.data());
-  ctx.api_version = LoadInt16(frame_.data() + 2);
+  ctx.api_key = LoadBigEndian<int16_t>(frame_.data());
+  ctx.api_version = LoadBigEndian<int16_t>(frame_.data() + 2);
   ctx.connection_id = id_;
   ctx.peer = peer_;
 
@@ -163,8 +157,8 @@ void Connection::WriteReady() {
     rh.Encode(header, front.response_header_version);
     write_header_ = header.Take();
     write_body_ = std::move(front.response.body);
-    uint32_t size = static_cast<uint32_t>(write_header_.size() - 4 + write_body_.size());
-    for (int i = 0; i < 4; ++i) write_header_[i] = static_cast<char>((size >> (24 - 8 * i)) & 0xff);
+    StoreBigEndian<int32_t>(write_header_.data(),
+                            static_cast<int32_t>(write_header_.size() - 4 + write_body_.size()));
     slots_.pop_front();
     ++first_seq_;
     writing_ = true;

@@ -3,7 +3,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "absl/strings/str_cat.h"
+#include "broker/server/listen.h"
+#include "common/status.h"
 #include "prometheus/text_serializer.h"
 
 namespace sluice::server {
@@ -82,21 +83,7 @@ HttpServer::HttpServer(asio::io_context& io, std::shared_ptr<prometheus::Registr
     : io_(io), acceptor_(io), registry_(std::move(registry)) {}
 
 absl::Status HttpServer::Start(const HostPort& address) {
-  boost::system::error_code ec;
-  auto ip = asio::ip::make_address(address.host.empty() ? "0.0.0.0" : address.host, ec);
-  if (ec) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("http.listeners ", address.ToString(), ": not an IP address"));
-  }
-  tcp::endpoint endpoint(ip, address.port);
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen for HTTP on ", address.ToString(), ": ", ec.message()));
-  }
+  SLUICE_RETURN_IF_ERROR(Listen(acceptor_, address, "HTTP"));
   port_ = acceptor_.local_endpoint().port();
   Accept();
   return absl::OkStatus();

@@ -1,7 +1,8 @@
 #include "broker/server/kafka_listener.h"
 
-#include "absl/strings/str_cat.h"
+#include "broker/server/listen.h"
 #include "common/log.h"
+#include "common/status.h"
 
 namespace sluice::server {
 
@@ -13,23 +14,7 @@ KafkaListener::KafkaListener(asio::io_context& io, Dispatcher& dispatcher, Serve
     : io_(io), acceptor_(io), dispatcher_(dispatcher), probe_(probe), limits_(limits) {}
 
 absl::Status KafkaListener::Start(const HostPort& address) {
-  boost::system::error_code ec;
-  tcp::resolver resolver(io_);
-  auto results = resolver.resolve(address.host.empty() ? "0.0.0.0" : address.host,
-                                  std::to_string(address.port), ec);
-  if (ec || results.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot resolve listener ", address.ToString(), ": ", ec.message()));
-  }
-  tcp::endpoint endpoint = results.begin()->endpoint();
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", address.ToString(), ": ", ec.message()));
-  }
+  SLUICE_RETURN_IF_ERROR(Listen(acceptor_, address, "Kafka"));
   port_ = acceptor_.local_endpoint().port();
   Accept();
   return absl::OkStatus();

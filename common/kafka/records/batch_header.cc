@@ -4,13 +4,11 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "common/kafka/records/big_endian.h"
+#include "common/byte_order.h"
 #include "common/kafka/records/crc32c.h"
 
 namespace sluice::kafka {
 
-using internal::LoadBigEndian;
-using internal::StoreBigEndian;
 
 absl::StatusOr<BatchHeader> ParseBatchHeader(std::string_view bytes) {
   if (bytes.size() < kBatchHeaderSize) {

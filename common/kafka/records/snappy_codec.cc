@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "common/kafka/records/big_endian.h"
+#include "common/byte_order.h"
 #include "common/kafka/records/compression_internal.h"
 
 namespace sluice::kafka::internal {

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "broker/log/byte_order.h"
+#include "common/byte_order.h"
 #include "common/kafka/records/batch_header.h"
 #include "common/kafka/records/crc32c.h"
 

@@ -6,7 +6,7 @@
 #include <random>
 #include <string>
 
-#include "common/kafka/records/big_endian.h"
+#include "common/byte_order.h"
 #include "gtest/gtest.h"
 #include "tests/common/kafka/records/test_batches.h"
 
@@ -188,7 +188,7 @@ std::string Xerial(const std::vector<std::string>& chunks) {
     std::string block;
     snappy::Compress(chunk.data(), chunk.size(), &block);
     char length[4];
-    internal::StoreBigEndian<int32_t>(length, static_cast<int32_t>(block.size()));
+    StoreBigEndian<int32_t>(length, static_cast<int32_t>(block.size()));
     out.append(length, 4);
     out += block;
   }
@@ -225,11 +225,11 @@ TEST(SnappyXerialTest, RejectsBadChunkFraming) {
         << "cut at " << cut;
   }
   std::string negative = good;
-  internal::StoreBigEndian<int32_t>(negative.data() + 16, -5);
+  StoreBigEndian<int32_t>(negative.data() + 16, -5);
   EXPECT_EQ(Decompress(Compression::kSnappy, negative, kUnbounded).status().code(),
             absl::StatusCode::kInvalidArgument);
   std::string huge = good;
-  internal::StoreBigEndian<int32_t>(huge.data() + 16, 1 << 30);
+  StoreBigEndian<int32_t>(huge.data() + 16, 1 << 30);
   EXPECT_EQ(Decompress(Compression::kSnappy, huge, kUnbounded).status().code(),
             absl::StatusCode::kInvalidArgument);
 }

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "common/kafka/records/batch_header.h"
-#include "common/kafka/records/big_endian.h"
+#include "common/byte_order.h"
 #include "common/kafka/records/record_batch_builder.h"
 #include "gtest/gtest.h"
 
@@ -44,7 +44,7 @@ inline std::string TypicalBatch(Compression codec, int records = 5) {
 
 template <typename T>
 void Poke(std::string* batch, size_t offset, T value) {
-  internal::StoreBigEndian<T>(batch->data() + offset, value);
+  StoreBigEndian<T>(batch->data() + offset, value);
 }
 
 // Recomputes batchLength from the string's size and then the CRC, so that an edit

@@ -1,6 +1,6 @@
-// File: broker/log/byte_order.h
-// Big-endian load/store used by the index files and the clean-shutdown checkpoint
-// (the same byte order as Kafka's on-disk formats).
+// File: common/byte_order.h
+// Big-endian loads and stores, the byte order of Kafka's wire and on-disk formats, for
+// code that reads fixed layouts (record batch headers, index files, checkpoints).
 #pragma once
 
 #include <cstddef>
@@ -8,7 +8,7 @@
 #include <string>
 #include <type_traits>
 
-namespace sluice::log {
+namespace sluice {
 
 // REQUIRES: `p` points at sizeof(T) readable bytes.
 template <typename T>
@@ -37,9 +37,9 @@ void AppendBigEndian(std::string* out, T value) {
   out->append(buf, sizeof(T));
 }
 
-}  // namespace sluice::log
+}  // namespace sluice
 
-namespace sluice::log {
+namespace sluice {
 
 // Reads big-endian values from a buffer it does not own, never past its end.
 // REQUIRES: the buffer outlives the reader.
@@ -65,4 +65,4 @@ class ByteReader {
   size_t pos_ = 0;
 };
 
-}  // namespace sluice::log
+}  // namespace sluice
