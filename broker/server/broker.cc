@@ -9,6 +9,7 @@
 #include "broker/server/handlers/delete_topics.h"
 #include "broker/server/handlers/describe_configs.h"
 #include "broker/server/handlers/fetch.h"
+#include "broker/server/handlers/find_coordinator.h"
 #include "broker/server/handlers/init_producer_id.h"
 #include "broker/server/handlers/list_offsets.h"
 #include "broker/server/handlers/metadata.h"
@@ -87,6 +88,7 @@ void Broker::RegisterHandlers() {
   dispatcher_->Register(std::make_unique<ProduceHandler>(*context_));
   dispatcher_->Register(std::make_unique<FetchHandler>(*context_));
   dispatcher_->Register(std::make_unique<ListOffsetsHandler>(*context_));
+  dispatcher_->Register(std::make_unique<FindCoordinatorHandler>(*context_));
 }
 
 absl::Status Broker::Run() {

@@ -19,6 +19,7 @@ enum class KafkaError : int16_t {
   kLeaderNotAvailable = 5,
   kNotLeaderOrFollower = 6,
   kRequestTimedOut = 7,
+  kCoordinatorNotAvailable = 15,
   kMessageTooLarge = 10,
   kNotCoordinator = 16,
   kInvalidTopicException = 17,

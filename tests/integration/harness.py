@@ -280,6 +280,24 @@ class Broker:
 # Records and kcat
 
 
+CODEC_IDS = {"none": 0, "gzip": 1, "snappy": 2, "lz4": 3, "zstd": 4}
+
+
+def stored_batch_codecs(partition_dir: Path) -> list[int]:
+    """The compression codec (attribute bits 0-2) of every batch in a partition's segments,
+    read straight from the .log files: proves what the broker stored, not what a client saw."""
+    codecs = []
+    for log in sorted(partition_dir.glob("*.log")):
+        data = log.read_bytes()
+        pos = 0
+        while pos + 61 <= len(data):
+            length = int.from_bytes(data[pos + 8:pos + 12], "big", signed=True)
+            attributes = int.from_bytes(data[pos + 21:pos + 23], "big")
+            codecs.append(attributes & 0x07)
+            pos += 12 + length
+    return codecs
+
+
 @dataclasses.dataclass(frozen=True)
 class Record:
     partition: int

@@ -10,6 +10,11 @@ Capture mode (default): nothing is answered, so a client sends only its first re
 Proxy mode (--upstream 127.0.0.1:PORT): every connection is forwarded to a broker and
 responses are relayed back, so a whole client session can be captured; with
 --save-responses, responses are saved too as <api>_v<version>_response.bin.
+With --add-api KEY:MIN:MAX (repeatable) the proxy appends that entry to every ApiVersions
+response it relays, unless the broker lists the key already. This is for clients that
+gate a feature on an API the broker does not offer (librdkafka 2.0.2 sends lz4 batches
+uncompressed unless FindCoordinator v0 is advertised: --add-api 10:0:0). The requests a
+client sends are its own either way; only what it believes about the broker changes.
 
 Runs until --max-frames requests were saved, --timeout seconds passed, or SIGTERM/SIGINT
 arrives (then it exits 0 if anything was saved). Each file is written whole (to a
@@ -25,6 +30,7 @@ Example:
 import argparse
 import ipaddress
 import os
+import select
 import signal
 import socket
 import struct
@@ -60,6 +66,62 @@ def recv_exact(sock, n):
     return bytes(buf)
 
 
+def read_uvarint(data, pos):
+    value = shift = 0
+    for _ in range(5):
+        if pos >= len(data):
+            break
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, pos
+    raise ValueError("bad unsigned varint")
+
+
+def write_uvarint(value):
+    out = bytearray()
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def add_api_versions(frame, version, extra):
+    """An ApiVersions response frame (header v0 + body at `version`) with the (key, min,
+    max) entries of `extra` appended to its api_keys array where the key is absent."""
+    flexible = version >= 3
+    if struct.unpack(">h", frame[4:6])[0] != 0:
+        return frame  # an error response is always v0; leave it alone
+    pos = 4 + 2  # correlation id, error code
+    if flexible:
+        count_plus_one, pos = read_uvarint(frame, pos)
+        count = count_plus_one - 1
+    else:
+        (count,) = struct.unpack(">i", frame[pos:pos + 4])
+        pos += 4
+    keys = []
+    array_start = pos
+    for _ in range(max(count, 0)):
+        keys.append(struct.unpack(">h", frame[pos:pos + 2])[0])
+        pos += 6
+        if flexible:
+            tags, pos = read_uvarint(frame, pos)
+            for _ in range(tags):
+                _, pos = read_uvarint(frame, pos)
+                size, pos = read_uvarint(frame, pos)
+                pos += size
+    added = [e for e in extra if e[0] not in keys]
+    if not added or count < 0 or pos > len(frame):
+        return frame
+    entries = b"".join(struct.pack(">hhh", *e) + (b"\x00" if flexible else b"") for e in added)
+    new_count = count + len(added)
+    head = frame[:6] + (write_uvarint(new_count + 1) if flexible else struct.pack(">i", new_count))
+    return head + frame[array_start:pos] + entries + frame[pos:]
+
+
 def read_frame(sock):
     """One frame without its length prefix, or None at end of stream."""
     head = recv_exact(sock, 4)
@@ -72,8 +134,9 @@ def read_frame(sock):
 
 
 class Capture:
-    def __init__(self, out_dir, max_frames, save_responses):
+    def __init__(self, out_dir, max_frames, save_responses, add_apis=()):
         self.out_dir = out_dir
+        self.add_apis = list(add_apis)
         self.max_frames = max_frames
         self.save_responses = save_responses
         self.saved = 0
@@ -108,12 +171,21 @@ class Capture:
         return correlation, key, version
 
     def response(self, frame, pending):
-        if not self.save_responses or len(frame) < 4:
-            return
+        """Saves the response if asked to; returns the frame to relay to the client."""
+        if len(frame) < 4:
+            return frame
         (correlation,) = struct.unpack(">i", frame[:4])
         info = pending.pop(correlation, None)
-        if info is not None:
+        if info is None:
+            return frame
+        if self.save_responses:
             self.save(f"{api_name(info[0])}_v{info[1]}_response", frame)
+        if info[0] == 18 and self.add_apis:
+            try:
+                frame = add_api_versions(frame, info[1], self.add_apis)
+            except (ValueError, struct.error) as e:
+                print(f"ApiVersions response left as is: {e}", file=sys.stderr)
+        return frame
 
 
 def relay_responses(upstream, client, capture, pending):
@@ -122,7 +194,7 @@ def relay_responses(upstream, client, capture, pending):
             frame = read_frame(upstream)
             if frame is None:
                 break
-            capture.response(frame, pending)
+            frame = capture.response(frame, pending)
             client.sendall(struct.pack(">i", len(frame)) + frame)
     except (OSError, ValueError):
         pass
@@ -134,16 +206,17 @@ def serve_client(client, capture, upstream_addr):
     upstream = None
     pending = {}
     try:
-        client.settimeout(1.0)
+        client.settimeout(30.0)  # bounds a stalled half-sent frame
         if upstream_addr:
             upstream = socket.create_connection(upstream_addr, timeout=5)
+            upstream.settimeout(None)  # idle clients are fine; closing `client` ends it
             threading.Thread(target=relay_responses, args=(upstream, client, capture, pending),
                              daemon=True).start()
         while not capture.done.is_set():
-            try:
-                frame = read_frame(client)
-            except socket.timeout:
+            # Wait for a frame to start, so that checking `done` never splits one.
+            if not select.select([client], [], [], 0.5)[0]:
                 continue
+            frame = read_frame(client)
             if frame is None:
                 break
             info = capture.request(frame)
@@ -166,6 +239,13 @@ def loopback_address(text):
     return host, int(port)
 
 
+def api_range(text):
+    parts = text.split(":")
+    if len(parts) != 3:
+        raise argparse.ArgumentTypeError(f"{text}: expected KEY:MIN:MAX")
+    return tuple(int(x) for x in parts)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -173,11 +253,13 @@ def main():
     p.add_argument("--port", type=int, default=0, help="listen port on 127.0.0.1 (0: any)")
     p.add_argument("--upstream", type=loopback_address, help="proxy to this 127.x broker")
     p.add_argument("--save-responses", action="store_true", help="proxy mode: save responses")
+    p.add_argument("--add-api", type=api_range, action="append", default=[],
+                   metavar="KEY:MIN:MAX", help="proxy mode: add to ApiVersions responses")
     p.add_argument("--max-frames", type=int, default=1, help="stop after this many requests")
     p.add_argument("--timeout", type=float, default=30.0, help="stop after this many seconds")
     args = p.parse_args()
 
-    capture = Capture(args.out, args.max_frames, args.save_responses)
+    capture = Capture(args.out, args.max_frames, args.save_responses, args.add_api)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: capture.done.set())
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
