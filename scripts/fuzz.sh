@@ -31,8 +31,15 @@ mkdir -p "$seeds" "$corpus" "$artifacts"
 "$dir/tests/common/kafka/protocol/protocol_corpus" fuzz-seeds "$seeds" "$top/tests/fixtures/protocol"
 
 # -timeout: a single input taking over 10 s counts as a failure (a hang).
-"$dir/tests/fuzz/request_decoder_fuzz" \
-  -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-  -print_final_stats=1 -artifact_prefix="$artifacts/" \
-  "$corpus" "$seeds"
+# libFuzzer's progress lines go to a log; a failure prints its tail, success the totals.
+log="$dir/fuzz.log"
+if ! "$dir/tests/fuzz/request_decoder_fuzz" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    -print_final_stats=1 -artifact_prefix="$artifacts/" \
+    "$corpus" "$seeds" >"$log" 2>&1; then
+  tail -n 60 "$log" >&2
+  echo "fuzz.sh: FAILED; the input is in $artifacts, the whole log in $log" >&2
+  exit 1
+fi
+grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" || true
 echo "fuzz.sh: no crash in ${seconds}s"
