@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test: unit tests (ctest) in the release build and
 # again under AddressSanitizer + UndefinedBehaviorSanitizer, integration tests with
-# real Kafka clients (pytest), and a bounded fuzzing run of the request decoder.
+# real Kafka clients (pytest; a subset again against the sanitizer build of the broker),
+# and a bounded fuzzing run of the request decoder.
 # Each runner prints its own summary line; the script fails if any of them fails.
 # SLUICE_FUZZ_SECONDS (default 60) bounds the fuzzing run; 0 skips it.
 set -euo pipefail
@@ -23,6 +24,12 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 echo "== integration tests (real clients)"
 SLUICE_BROKER_BIN="$top/build/broker/sluice-broker" \
   "$SLUICE_VENV/bin/python" -m pytest -q "$top/tests/integration"
+
+echo "== integration tests against the asan+ubsan broker (hostile input, kcat, Java tools)"
+"$top/scripts/build.sh" asan sluice-broker
+SLUICE_BROKER_BIN="$top/build-asan/broker/sluice-broker" \
+  "$SLUICE_VENV/bin/python" -m pytest -q "$top/tests/integration/test_bad_input.py" \
+  "$top/tests/integration/test_kcat.py" "$top/tests/integration/test_java_tools.py"
 
 fuzz_seconds="${SLUICE_FUZZ_SECONDS:-60}"
 if [[ "$fuzz_seconds" != 0 ]]; then
