@@ -163,6 +163,39 @@ absl::Status PartitionLog::Truncate(int64_t offset) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<RetentionResult> PartitionLog::ApplyRetention(const RetentionPolicy& policy) {
+  absl::MutexLock lock(&mu_);
+  SLUICE_RETURN_IF_ERROR(CheckWritable());
+  const int64_t now = clock_();
+  RetentionResult result;
+  while (segments_.size() > 1) {
+    const Segment& oldest = *segments_.front();
+    bool expired = policy.retention_ms >= 0 && oldest.max_timestamp() >= 0 &&
+                   now - oldest.max_timestamp() > policy.retention_ms;
+    bool oversize =
+        policy.retention_bytes >= 0 && size_bytes_ - oldest.size() >= policy.retention_bytes;
+    if (!expired && !oversize) break;
+    const int64_t size = oldest.size();
+    if (absl::Status removed = segments_.front()->RemoveFiles(); !removed.ok()) {
+      failure_ = absl::InternalError(absl::StrCat("retention failed: ", removed.message()));
+      SLUICE_LOG(kError) << dir_ << ": " << failure_.message();
+      return removed;
+    }
+    segments_.erase(segments_.begin());
+    size_bytes_ -= size;
+    dir_dirty_ = true;
+    ++result.segments_deleted;
+    result.bytes_deleted += size;
+  }
+  result.log_start_offset = segments_.front()->base_offset();
+  if (result.segments_deleted > 0) {
+    SLUICE_LOG(kInfo) << dir_ << ": retention deleted " << result.segments_deleted << " segments ("
+                      << result.bytes_deleted << " bytes); log start now "
+                      << result.log_start_offset;
+  }
+  return result;
+}
+
 absl::Status PartitionLog::TruncateLocked(int64_t offset) {
   const int64_t old_end = LogEndOffsetLocked();
   if (offset <= segments_.front()->base_offset()) {
@@ -257,8 +290,7 @@ absl::Status PartitionLog::Close() {
     checkpoint.high_watermark = high_watermark_;
     checkpoint.producers = producers_;
     for (const auto& segment : segments_) {
-      absl::StatusOr<int64_t> mtime =
-          FileMtimeNs(segment->log_file().path());
+      absl::StatusOr<int64_t> mtime = FileMtimeNs(segment->log_file().path());
       if (!mtime.ok()) {
         status = mtime.status();
         break;
@@ -267,7 +299,8 @@ absl::Status PartitionLog::Close() {
                                                       segment->OffsetIndexChecksum(),
                                                       segment->TimeIndexChecksum(), *mtime});
     }
-    if (status.ok()) status = WriteFileAtomically(dir_, kCleanShutdownFile, EncodeCheckpoint(checkpoint));
+    if (status.ok())
+      status = WriteFileAtomically(dir_, kCleanShutdownFile, EncodeCheckpoint(checkpoint));
   }
   for (const auto& segment : segments_) {
     absl::Status closed = segment->Close();

@@ -61,6 +61,18 @@ struct ReadResult {
   int64_t log_end_offset = -1;
 };
 
+// Kafka's retention.ms and retention.bytes; -1 disables either.
+struct RetentionPolicy {
+  int64_t retention_ms = -1;
+  int64_t retention_bytes = -1;
+};
+
+struct RetentionResult {
+  size_t segments_deleted = 0;
+  int64_t bytes_deleted = 0;
+  int64_t log_start_offset = 0;  // after deletion
+};
+
 struct TimestampLookup {
   int64_t base_offset = -1;  // Of the batch below.
   std::string batch;         // The first batch whose max_timestamp >= the requested one.
@@ -118,6 +130,15 @@ class PartitionLog {
   // No-op if offset >= log_end_offset(). Rebuilds the producer state by scanning the
   // remaining batch headers; the high watermark is capped at the new log end.
   absl::Status Truncate(int64_t offset);
+
+  // Deletes whole segments from the oldest on while retention says so: a segment whose
+  // largest record timestamp is older than now - retention_ms (segments with no
+  // timestamps are kept), or while the log without that segment would still hold at
+  // least retention_bytes. The active segment is never deleted, so a log keeps its end
+  // offset and appends continue; log_start_offset() moves to the first kept segment.
+  // Oldest files go first, so a crash midway leaves a contiguous log.
+  // Errors: I/O failures (the log then refuses appends until reopened, as for Truncate).
+  absl::StatusOr<RetentionResult> ApplyRetention(const RetentionPolicy& policy);
 
   // Makes every append that returned before this call durable (fdatasync of the
   // segments written since the last flush, and of the directory after a roll).
