@@ -2,7 +2,8 @@
 # Sets up, builds and runs every test: unit tests (ctest) in the release build and
 # again under AddressSanitizer + UndefinedBehaviorSanitizer, integration tests with
 # real Kafka clients (pytest; a subset again against the sanitizer build of the broker),
-# and a bounded fuzzing run of the request decoder.
+# the Kubernetes control-plane harness (scripts/k8s; Go binaries cached by version), and a
+# bounded fuzzing run of the request decoder.
 # Each runner prints its own summary line; the script fails if any of them fails.
 # SLUICE_FUZZ_SECONDS (default 60) bounds the fuzzing run; 0 skips it.
 set -euo pipefail
@@ -30,6 +31,9 @@ echo "== integration tests against the asan+ubsan broker (hostile input, kcat, J
 SLUICE_BROKER_BIN="$top/build-asan/broker/sluice-broker" \
   "$SLUICE_VENV/bin/python" -m pytest -q "$top/tests/integration/test_bad_input.py" \
   "$top/tests/integration/test_kcat.py" "$top/tests/integration/test_java_tools.py"
+
+echo "== operator control plane (real kube-apiserver, built once into the cache)"
+SLUICE_K8S_BUILD_TIMEOUT=3600 "$SLUICE_VENV/bin/python" -m pytest -q "$top/tests/operator"
 
 fuzz_seconds="${SLUICE_FUZZ_SECONDS:-60}"
 if [[ "$fuzz_seconds" != 0 ]]; then

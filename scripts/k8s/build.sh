@@ -25,10 +25,6 @@ esac
 log() { echo "k8s-build: $*"; }
 die() { echo "k8s-build: error: $*" >&2; exit 1; }
 
-command -v go >/dev/null || die "go is not installed (Go >= 1.26 is needed)"
-go_minor="$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
-[[ -n "$go_minor" && "$go_minor" -ge 26 ]] || die "Go >= 1.26 is needed, found $(go env GOVERSION)"
-
 mkdir -p "$K8S_BIN"
 # One build per cache key at a time (parallel test sessions share the cache).
 exec 9>"$K8S_HOME/.build.lock"
@@ -43,6 +39,9 @@ if ((${#missing[@]} == 0)); then
   exit 0
 fi
 log "to build: ${missing[*]} (Kubernetes v$K8S_VERSION, etcd $ETCD_VERSION, kwok v$KWOK_VERSION)"
+command -v go >/dev/null || die "go is not installed (Go >= 1.26 is needed to build)"
+go_minor="$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
+[[ -n "$go_minor" && "$go_minor" -ge 26 ]] || die "Go >= 1.26 is needed, found $(go env GOVERSION)"
 want() { local x; for x in "${missing[@]}"; do [[ "$x" == "$1" ]] && return 0; done; return 1; }
 
 export CGO_ENABLED=0

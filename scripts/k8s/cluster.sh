@@ -38,9 +38,16 @@ kubeconfig="$cluster_dir/kubeconfig.yaml"
 kwokctl() { "$K8S_BIN/kwokctl" "$@"; }
 kc() { "$K8S_BIN/kubectl" --kubeconfig "$kubeconfig" --request-timeout=30s "$@"; }
 
-# A TCP port that is free on 127.0.0.1 now (the kernel picks it; only loopback is probed).
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+# N distinct TCP ports that are free on 127.0.0.1 now (the kernel picks them; only loopback
+# is probed; all are held open until every one is chosen, so none repeats).
+free_ports() {
+  python3 -c '
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+' "$1"
 }
 
 # Runs "$@" until it succeeds or $1 seconds pass.
@@ -129,12 +136,39 @@ EOF
 
 cluster_exists() { [[ -f "$cluster_dir/kwok.yaml" ]]; }
 
+# PIDs of this cluster's components that are still running (their command line names the
+# cluster's directory, so a reused PID is never taken for one of ours).
+component_pids() {
+  local f pid
+  for f in "$cluster_dir"/pids/*.pid; do
+    [[ -f "$f" ]] || continue
+    pid="$(<"$f")"
+    [[ "$pid" =~ ^[0-9]+$ ]] || continue
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$cluster_dir/" && echo "$pid"
+  done
+  return 0
+}
+
 delete_cluster() {
-  if cluster_exists || [[ -d "$cluster_dir" ]]; then
-    timeout 120 "$K8S_BIN/kwokctl" delete cluster --name "$name" --kubeconfig "" >/dev/null 2>&1 ||
-      log "kwokctl delete cluster failed; removing its state"
-    rm -rf "$cluster_dir"
+  [[ -d "$cluster_dir" ]] || return 0
+  local pids pid deadline
+  pids="$(component_pids)"
+  # --kubeconfig names the cluster's own file: kwokctl must not edit ~/.kube/config.
+  local out
+  if ! out="$(timeout 120 "$K8S_BIN/kwokctl" delete cluster --name "$name" \
+    --kubeconfig "$kubeconfig" 2>&1)"; then
+    log "kwokctl delete cluster failed; cleaning up. Its output:"
+    tail -n 5 <<<"$out" >&2
   fi
+  deadline=$((SECONDS + 20))
+  for pid in $pids; do
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "component $pid still running; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  rm -rf "$cluster_dir"
 }
 
 up() {
@@ -153,13 +187,14 @@ up() {
     mkdir -p "$KWOK_WORKDIR"
     # Loopback only: kwokctl defaults to 0.0.0.0. Ports are chosen here on 127.0.0.1 so that
     # kwokctl never probes other interfaces.
-    local conf="$KWOK_WORKDIR/$name.kwokctl.yaml"
+    local conf="$KWOK_WORKDIR/$name.kwokctl.yaml" ports
+    read -r -a ports <<<"$(free_ports 6)"
     cat >"$conf" <<EOF
 apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokctlConfiguration
 options:
   bindAddress: 127.0.0.1
-  etcdPeerPort: $(free_port)
+  etcdPeerPort: ${ports[0]}
   kubectlBinary: $K8S_BIN/kubectl
 EOF
     t="$(k8s_now)"
@@ -171,10 +206,11 @@ EOF
       --kube-scheduler-binary "$K8S_BIN/kube-scheduler" \
       --etcd-binary "$K8S_BIN/etcd" \
       --kwok-controller-binary "$K8S_BIN/kwok" \
-      --kube-apiserver-port "$(free_port)" --etcd-port "$(free_port)" \
-      --kube-controller-manager-port "$(free_port)" --kube-scheduler-port "$(free_port)" \
-      --controller-port "$(free_port)" \
-      --wait "${timeout_s}s" --timeout "${timeout_s}s"; then
+      --kube-apiserver-port "${ports[1]}" --etcd-port "${ports[2]}" \
+      --kube-controller-manager-port "${ports[3]}" --kube-scheduler-port "${ports[4]}" \
+      --controller-port "${ports[5]}" \
+      --wait "${timeout_s}s" --timeout "${timeout_s}s" >"$KWOK_WORKDIR/$name.create.log" 2>&1; then
+      tail -n 20 "$KWOK_WORKDIR/$name.create.log" >&2
       log "kwokctl create cluster failed; component logs are in $cluster_dir/logs"
       exit 1
     fi
@@ -220,7 +256,7 @@ case "$cmd" in
   up) up ;;
   down)
     delete_cluster
-    rm -f "$KWOK_WORKDIR/$name.kwokctl.yaml"
+    rm -f "$KWOK_WORKDIR/$name.kwokctl.yaml" "$KWOK_WORKDIR/$name.create.log"
     log "cluster $name removed"
     ;;
   kubeconfig)

@@ -21,15 +21,23 @@ import pytest
 from k8s_harness import SCRIPTS, Cluster, run_script, tail, wait_until
 
 
+_TIMINGS: list[str] = []  # shown in the terminal summary
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _TIMINGS:
+        terminalreporter.section("k8s control plane")
+        for line in _TIMINGS:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(scope="session")
-def k8s(request) -> Cluster:
+def k8s() -> Cluster:
     if os.environ.get("SLUICE_SKIP_K8S") == "1":
         pytest.skip("SLUICE_SKIP_K8S=1: the Kubernetes control-plane tests are skipped")
-    report = request.config.pluginmanager.get_plugin("terminalreporter")
 
     def say(line: str) -> None:
-        if report is not None:
-            report.write_line(f"[k8s] {line}")
+        _TIMINGS.append(line)
 
     build_timeout = float(os.environ.get("SLUICE_K8S_BUILD_TIMEOUT", "3600"))
     proc, took = run_script([str(SCRIPTS / "build.sh")], build_timeout)
@@ -50,7 +58,7 @@ def k8s(request) -> Cluster:
         kubeconfig = subprocess.run([cluster_sh, "kubeconfig", name], capture_output=True,
                                     text=True, timeout=30, check=True).stdout.strip()
         bin_dir = Path(subprocess.run(
-            ["bash", "-c", f"source {SCRIPTS / 'common.sh'} && echo $K8S_BIN"],
+            ["bash", "-c", 'source "$1" && echo "$K8S_BIN"', "-", str(SCRIPTS / "common.sh")],
             capture_output=True, text=True, timeout=30, check=True).stdout.strip())
         yield Cluster(name=name, kubeconfig=Path(kubeconfig), kubectl_bin=bin_dir / "kubectl")
     finally:

@@ -48,7 +48,8 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 1.0):
         except subprocess.SubprocessError as e:  # a transient kubectl failure: retry
             last = e
         if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; last: {last!r}")
+            raise AssertionError(
+                f"timed out after {timeout:.0f}s waiting for {what}; last: {last!r}")
         time.sleep(interval)
 
 
