@@ -17,7 +17,7 @@ debian_packages=(
   libgtest-dev libgmock-dev libabsl-dev libasio-dev libboost-dev libssl-dev
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libbz2-dev libgflags-dev
   librdkafka-dev kcat clang-14 libclang-rt-14-dev clang-format-14
-  openjdk-17-jdk-headless maven unzip curl
+  openjdk-17-jdk-headless maven unzip curl python3-matplotlib
 )
 
 install_debian() {

@@ -32,6 +32,9 @@ SLUICE_BROKER_BIN="$top/build-asan/broker/sluice-broker" \
   "$SLUICE_VENV/bin/python" -m pytest -q "$top/tests/integration/test_bad_input.py" \
   "$top/tests/integration/test_kcat.py" "$top/tests/integration/test_java_tools.py"
 
+echo "== benchmark harness (smoke: both brokers, every workload, a few seconds each)"
+"$top/bench/run.sh" --smoke --build-dir "$top/build"
+
 echo "== operator control plane (real kube-apiserver, built once into the cache)"
 SLUICE_K8S_BUILD_TIMEOUT=3600 "$SLUICE_VENV/bin/python" -m pytest -q "$top/tests/operator"
 

@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""Runs the Sluice-versus-Apache-Kafka benchmark and writes its report (see bench/README.md).
+
+bench/run.sh fetches and builds what this needs, then calls it. For each broker in turn (Kafka
+first), it starts the broker, runs every workload with sluice-loadgen (same settings for both),
+measures the broker's CPU seconds and peak RSS per workload, cross-checks W1 with Kafka's own
+ProducerPerformance, and stops the broker. report.py then turns the raw results into
+report.md, report.json and plots.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import brokers
+import machine
+import paths
+import procstat
+import report
+import workloads
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# Loadgen problems that describe performance (a rate not held) rather than a broken run.
+PERFORMANCE_PROBLEMS = ("producers fell", "the rate was not reached")
+
+
+def broken(problems: list[str]) -> list[str]:
+    return [p for p in problems if not p.startswith(PERFORMANCE_PROBLEMS)]
+
+
+def drop_page_cache() -> str:
+    """Writes dirty pages and drops the page cache; returns "" or why it could not."""
+    os.sync()
+    try:
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
+        return ""
+    except OSError as e:
+        return f"page cache not dropped ({e.strerror}); the data may still be cached"
+
+
+class Runner:
+    def __init__(self, args: argparse.Namespace, out: Path, work: Path):
+        self.args, self.out, self.work = args, out, work
+        self.raw = out / "raw"
+        self.raw.mkdir(parents=True, exist_ok=True)
+        self.commands: list[str] = []
+
+    def loadgen(self, broker: brokers.Broker, topic: str, extra: list[str], json_path: Path,
+                timeout_s: float) -> dict:
+        cmd = [str(self.args.loadgen), "--bootstrap", broker.bootstrap, "--topic", topic,
+               "--json", str(json_path), *extra]
+        self.commands.append(" ".join(cmd))
+        t0 = time.monotonic()
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            return {"status": "failed", "reason": f"loadgen did not finish in {timeout_s:.0f} s"}
+        result = {"command": cmd, "exit_code": proc.returncode, "wall_s": round(time.monotonic() - t0, 2),
+                  "stdout": proc.stdout.strip()[-2000:], "stderr": proc.stderr.strip()[-2000:]}
+        if proc.returncode in (0, 3) and json_path.exists():
+            result["loadgen"] = json.loads(json_path.read_text())
+            json_path.unlink()  # kept inside the combined raw result instead
+            result["status"] = "ok" if proc.returncode == 0 else "problems"
+        else:
+            result["status"] = "failed"
+            result["reason"] = (proc.stderr.strip() or proc.stdout.strip())[-500:]
+        return result
+
+    @staticmethod
+    def cap_to_disk(args: list[str], data_root: Path) -> list[str]:
+        """Lowers --records so one phase writes at most 40% of the free disk space."""
+        if "--records" not in args:
+            return args
+        free = shutil.disk_usage(data_root).free
+        size = int(args[args.index("--record-size") + 1]) if "--record-size" in args else 1024
+        i = args.index("--records") + 1
+        out = list(args)
+        out[i] = str(min(int(args[i]), max(1000, int(0.4 * free / (size + 70)))))
+        return out
+
+    def run_workload(self, broker: brokers.Broker, w: workloads.Workload, index: int) -> dict:
+        configs = w.kafka_topic_configs if broker.name == "kafka" else w.sluice_topic_configs
+        if configs is None:
+            return {"status": "not available", "reason": w.sluice_unavailable}
+        topic = f"bench-{w.id.lower()}-{index}"
+        result: dict = {"status": "ok", "topic": topic, "topic_configs": configs, "phases": []}
+        for phase in w.phases:
+            extra = self.cap_to_disk(phase.args, self.work / "data")
+            if phase.create_topic:
+                extra.append("--create-topic")
+                for k, v in configs.items():
+                    extra += ["--topic-config", f"{k}={v}"]
+            if phase.delete_topic:
+                extra.append("--delete-topic")
+            if phase.drop_caches_before:
+                note = drop_page_cache()
+                result["page_cache"] = note or "dropped (sync; echo 3 > /proc/sys/vm/drop_caches)"
+            sampler = procstat.Sampler(broker.pid)
+            sampler.start()
+            r = self.loadgen(broker, topic, extra, self.work / f"{broker.name}-{w.id}-{phase.name}.json",
+                             phase.timeout_s)
+            r["broker_process"] = sampler.stop()
+            r["name"], r["measured"] = phase.name, phase.measured
+            result["phases"].append(r)
+            if r["status"] == "failed":
+                result["status"] = "failed"
+                result["reason"] = f"{phase.name}: {r.get('reason', '')}"
+                break
+            if r["status"] == "problems":
+                result["status"] = "problems"
+                found = "; ".join(r["loadgen"].get("problems", []))
+                result["reason"] = (result.get("reason", "") + "; " if result.get("reason") else "") + \
+                    f"{phase.name}: {found}"
+            if broker.proc.poll() is not None:
+                result["status"] = "failed"
+                result["reason"] = f"{broker.name} exited with {broker.proc.returncode}"
+                break
+        return result
+
+    def producer_perf(self, broker: brokers.Broker, records: int) -> dict:
+        """W1 again with Kafka's ProducerPerformance (Java client), same producer settings."""
+        topic = f"bench-xcheck-{broker.name}"
+        create = self.loadgen(broker, topic, ["--create-topic", "--partitions", str(self.args.partitions),
+                                              "--producers", "0"], self.work / "xcheck-create.json", 120)
+        if create["status"] == "failed":
+            return {"status": "failed", "reason": "topic: " + create.get("reason", "")}
+        cmd = [str(REPO / "scripts" / "kafka-tool"), "producer-perf-test", "--topic", topic,
+               "--num-records", str(records), "--record-size", "1024", "--throughput", "-1",
+               "--producer-props", f"bootstrap.servers={broker.bootstrap}", "acks=1", "linger.ms=10",
+               "batch.size=1000000", "compression.type=none"]
+        env = {**os.environ, "SLUICE_JAVA_OPTS": self.args.tool_jvm_opts}
+        self.commands.append(f"SLUICE_JAVA_OPTS='{self.args.tool_jvm_opts}' " + " ".join(cmd))
+        sampler = procstat.Sampler(broker.pid)
+        sampler.start()
+        timeout = self.args.xcheck_timeout
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+            out, code = proc.stdout, proc.returncode
+        except subprocess.TimeoutExpired as e:
+            out, code = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or ""), -1
+        resources = sampler.stop()
+        self.loadgen(broker, topic, ["--delete-topic", "--producers", "0"], self.work / "xcheck-delete.json", 120)
+        final = [l for l in out.splitlines() if "99.9th" in l]
+        m = re.search(r"(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency, "
+                      r"([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99.9th",
+                      final[-1] if final else "")
+        if code != 0 or not m:
+            return {"status": "failed", "reason": f"exit {code}: {out.strip()[-300:]}", "command": cmd}
+        rps = float(m.group(2))
+        return {"status": "ok", "command": cmd, "jvm_opts": self.args.tool_jvm_opts, "line": final[-1],
+                "records": int(m.group(1)), "records_per_s": rps,
+                "mb_per_s": rps * 1024 / 1e6,  # the tool prints MiB/s; converted to 10^6 B/s
+                "avg_ms": float(m.group(4)), "max_ms": float(m.group(5)), "p50_ms": int(m.group(6)),
+                "p95_ms": int(m.group(7)), "p99_ms": int(m.group(8)), "p999_ms": int(m.group(9)),
+                "broker_process": resources}
+
+    def run_broker(self, broker, wl: list[workloads.Workload]) -> dict:
+        log(f"{broker.name}: preparing")
+        broker.prepare()
+        broker.start()
+        log(f"{broker.name}: ready in {broker.startup_s} s on {broker.bootstrap} (pid {broker.pid})")
+        result = {"broker": broker.describe(), "workloads": {}}
+        try:
+            for i, w in enumerate(wl):
+                log(f"{broker.name}: {w.id} {w.title}")
+                r = self.run_workload(broker, w, i)
+                result["workloads"][w.id] = r
+                line = [p["stdout"].splitlines()[0] for p in r.get("phases", []) if p.get("measured") and p.get("stdout")]
+                log(f"{broker.name}: {w.id} {r['status']}{': ' + r.get('reason', '') if r['status'] != 'ok' else ''}"
+                    f"{' | ' + line[0] if line else ''}")
+                if broker.proc.poll() is not None:
+                    raise RuntimeError(f"{broker.name} exited with {broker.proc.returncode}; see {broker.log_path}")
+            if self.args.xcheck and (not self.args.only or "W1" in self.args.only):
+                log(f"{broker.name}: cross-check W1 with ProducerPerformance")
+                result["producer_perf"] = self.producer_perf(broker, self.args.xcheck_records)
+                pp = result["producer_perf"]
+                log(f"{broker.name}: ProducerPerformance {pp['status']}: "
+                    f"{pp.get('line') or pp.get('reason', '')}")
+        finally:
+            result["broker_lifetime_peak_rss_mib"] = round(procstat.status_kib(broker.pid, "VmHWM") / 1024, 1) \
+                if broker.proc.poll() is None else None
+            broker.stop()
+            log(f"{broker.name}: stopped")
+        return result
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--smoke", action="store_true", help="a few seconds per workload, tiny sizes (CI)")
+    p.add_argument("--duration", type=float, help="seconds of producing per workload (W1-W5; W6 too unless --w6-duration)")
+    p.add_argument("--warmup", type=float, help="seconds left out of the summary figures")
+    p.add_argument("--w6-duration", type=float)
+    p.add_argument("--w6-rate-mbps", type=float, help="W6's fixed rate over all producers, MB/s")
+    p.add_argument("--w7-gb", type=float, help="GB (10^9 B) of cold data for W7")
+    p.add_argument("--partitions", type=int)
+    p.add_argument("--only", help="comma-separated workload ids, e.g. W1,W4")
+    p.add_argument("--brokers", default="kafka,sluice")
+    p.add_argument("--no-xcheck", dest="xcheck", action="store_false")
+    p.add_argument("--xcheck-records", type=int)
+    p.add_argument("--xcheck-timeout", type=float, default=600)
+    p.add_argument("--note", default="", help="printed at the top of the report (e.g. 'busy machine')")
+    p.add_argument("--tag", default="", help="appended to the results directory name")
+    p.add_argument("--out", type=Path, help="results directory (default bench/results/<date>-<host-kind>)")
+    p.add_argument("--work", type=Path, required=True, help="scratch directory: broker data, logs")
+    p.add_argument("--loadgen", type=Path, required=True)
+    p.add_argument("--sluice-broker", type=Path, required=True)
+    p.add_argument("--sluice-source", type=Path, help="source tree the broker was built from (for its commit)")
+    p.add_argument("--sluice-flags", default="", help="extra sluice-broker flags")
+    p.add_argument("--kafka-libs", type=Path, required=True)
+    p.add_argument("--kafka-version", default="4.1.1")
+    p.add_argument("--kafka-jvm-opts", default=brokers.KAFKA_DEFAULT_JVM_OPTS)
+    p.add_argument("--tool-jvm-opts", default="-Xmx1g -XX:+UseG1GC",
+                   help="JVM options of ProducerPerformance (full JIT, unlike kafka-tool's default)")
+    p.add_argument("--command-line", default="", help="how the run was started, for the report")
+    args = p.parse_args()
+    args.only = set(args.only.split(",")) if args.only else None
+    # The brokers run in their own directories: every path must be absolute.
+    for name in ("out", "work", "loadgen", "sluice_broker", "kafka_libs", "sluice_source"):
+        if getattr(args, name) is not None:
+            setattr(args, name, getattr(args, name).resolve())
+    return args
+
+
+def main() -> int:
+    args = parse_args()
+    sizes = workloads.Sizes.smoke() if args.smoke else workloads.Sizes()
+    if args.duration:
+        sizes.duration_s = sizes.w6_duration_s = args.duration
+    if args.w6_duration:
+        sizes.w6_duration_s = args.w6_duration
+    if args.warmup is not None:
+        sizes.warmup_s = args.warmup
+    if args.w6_rate_mbps:
+        sizes.w6_rate_mbps = args.w6_rate_mbps
+    if args.w7_gb:
+        sizes.w7_bytes = int(args.w7_gb * 1e9)
+    args.partitions_given = args.partitions
+    if args.partitions:
+        sizes.partitions = args.partitions
+    args.partitions = sizes.partitions
+    args.xcheck_records = args.xcheck_records or sizes.xcheck_records
+    wl = workloads.build(sizes, args.only)
+
+    data_root = args.work / "data"
+    shutil.rmtree(data_root, ignore_errors=True)
+    data_root.mkdir(parents=True)
+    m = machine.describe(data_root, args.sluice_source or REPO)
+    started = dt.datetime.now(dt.timezone.utc)
+    if args.out is None:
+        name = f"{started:%Y-%m-%d}-{machine.host_kind(m)}" + (f"-{args.tag}" if args.tag else "")
+        out = REPO / "bench" / "results" / name
+        n = 2
+        while out.exists():
+            out = REPO / "bench" / "results" / f"{name}-{n}"
+            n += 1
+    else:
+        out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    runner = Runner(args, out, args.work)
+    log(f"results in {out}; broker data in {data_root} ({m['disk']['filesystem']} on {m['disk']['device']})")
+
+    resized = any(v is not None for v in (args.duration, args.warmup, args.w6_duration, args.w6_rate_mbps,
+                                          args.w7_gb, args.partitions_given))
+    mode = "smoke" if args.smoke else ("full, custom sizes" if resized else "full")
+    results = {"started_utc": started.isoformat(timespec="seconds"), "mode": mode,
+               "note": args.note, "command": args.command_line, "machine": m,
+               "sizes": vars(sizes), "workloads": {w.id: {"title": w.title, "headline": w.headline,
+                                                         "phases": [vars(p) for p in w.phases]} for w in wl},
+               "brokers": {}}
+    order = [b for b in args.brokers.split(",") if b]
+    live: list[brokers.Broker] = []
+    failures = []
+    try:
+        for name in order:
+            work = args.work / name
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            if name == "kafka":
+                b = brokers.KafkaBroker(work, data_root / "kafka", args.kafka_libs, args.kafka_version,
+                                        args.kafka_jvm_opts)
+            elif name == "sluice":
+                b = brokers.SluiceBroker(work, data_root / "sluice", args.sluice_broker, args.sluice_flags.split())
+            else:
+                raise SystemExit(f"unknown broker {name}")
+            live.append(b)
+            try:
+                results["brokers"][name] = runner.run_broker(b, wl)
+            except Exception as e:  # noqa: BLE001 - record and go on to the other broker
+                log(f"{name}: FAILED: {e}")
+                results["brokers"][name] = {"broker": b.describe(), "error": str(e), "workloads": {}}
+                failures.append(f"{name}: {e}")
+            shutil.rmtree(data_root / name, ignore_errors=True)  # free the disk for the next broker
+    finally:
+        brokers.stop_all(live)
+    results["finished_utc"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    results["machine"]["loadavg_at_end"] = Path("/proc/loadavg").read_text().strip()
+    results["loadgen_commands"] = runner.commands
+    (out / "raw").mkdir(exist_ok=True)
+    (out / "raw" / "results.json").write_text(
+        paths.scrub(json.dumps(results, separators=(",", ":"))) + "\n")
+    summary = report.write(out)
+    log(f"report: {out / 'report.md'}")
+    for name, b in results["brokers"].items():
+        for wid, r in b.get("workloads", {}).items():
+            if r["status"] == "failed":
+                failures.append(f"{name} {wid}: failed: {r.get('reason', '')}")
+            for p in r.get("phases", []):
+                problems = p.get("loadgen", {}).get("problems", [])
+                for bad in broken(problems):
+                    failures.append(f"{name} {wid} {p['name']}: {bad}")
+                for slow in set(problems) - set(broken(problems)):
+                    log(f"note: {name} {wid} {p['name']}: {slow}")
+        pp = b.get("producer_perf")
+        if pp and pp["status"] != "ok":
+            failures.append(f"{name} ProducerPerformance: {pp.get('reason', '')}")
+    for f in failures:
+        log(f"problem: {f}")
+    print(summary)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""Writes report.md, report.json and plots/*.png from <results>/raw/results.json.
+
+Run by bench.py at the end of a run; run it by hand to regenerate a report:
+    python3 bench/harness/report.py bench/results/<dir>
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import figures
+import paths
+import plots
+
+UNITS_NOTE = """\
+- MB/s = 10^6 bytes per second of record values (keys and protocol overhead not counted).
+  Kafka's ProducerPerformance prints MiB/s; its figures here are converted to MB/s.
+- Latency: every record value starts with a 24-byte stamp holding its send time (CLOCK_MONOTONIC,
+  producer and consumer in one process). Produce latency = delivery report - stamp; end-to-end =
+  consumer receipt - stamp. With a fixed rate (W4, W6) the stamp is the time the record was *due*,
+  so a stalled producer counts as latency (coordinated omission corrected). Without a rate (W1-W3,
+  W5) produce latency includes the time records wait in the client's queue at full speed.
+- Percentiles come from log-bucketed histograms (64 buckets per power of two: values are reported
+  as their bucket's upper bound, at most 1.6% high). The first `warmup` seconds are left out.
+- Broker CPU = utime + stime of the broker process (/proc/<pid>/stat) during the workload; peak
+  RSS = VmHWM (/proc/<pid>/status) after resetting it at the workload's start (clear_refs).
+  "Other processes" = machine-wide busy CPU (/proc/stat) minus broker and load generator: on a
+  quiet machine it is near zero; a large value means the figures are disturbed.
+- Sluice/Kafka: the ratio of the two figures. For throughput above 1 is better; for latency,
+  CPU and memory below 1 is better.
+"""
+
+
+def fmt(v, unit: str = "") -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, str):
+        return v
+    if unit in ("records/s",) or abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if abs(v) >= 100:
+        return f"{v:.0f}"
+    if abs(v) >= 10:
+        return f"{v:.1f}"
+    return f"{v:.2f}" if abs(v) >= 0.1 else f"{v:.3f}"
+
+
+def missing(entry: dict, broker: str) -> str:
+    """What to show for a figure a broker lacks: why, if the workload did not run."""
+    status = entry["status"].get(broker, "not run")
+    return "-" if status in ("ok", "problems") else status
+
+
+def fmt_ratio(r, better) -> str:
+    if r is None:
+        return "-"
+    mark = ""
+    if better == "higher":
+        mark = " (better)" if r > 1.02 else (" (worse)" if r < 0.98 else "")
+    elif better == "lower":
+        mark = " (better)" if r < 0.98 else (" (worse)" if r > 1.02 else "")
+    return (f"{r:.3f}x" if r < 0.1 else f"{r:.2f}x") + mark
+
+
+def table(rows: list[list[str]], header: list[str]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def loadgen_flags(results: dict, wid: str) -> str:
+    phases = results["workloads"][wid]["phases"]
+    return "; ".join(f"{p['name']}: `{' '.join(p['args'])}`" for p in phases)
+
+
+def write(out: Path) -> str:
+    results = json.loads((out / "raw" / "results.json").read_text())
+    cmp = figures.compare(results)
+    tgt = figures.targets(cmp)
+    plot_files, plot_note = plots.draw(results, cmp, out / "plots")
+    m = results["machine"]
+    kafka = results["brokers"].get("kafka", {}).get("broker", {})
+    sluice = results["brokers"].get("sluice", {}).get("broker", {})
+
+    md = [f"# Sluice vs Apache Kafka {kafka.get('version', '')}: benchmark ({results['mode']} run)", ""]
+    if results.get("note"):
+        md += [f"> **{results['note']}**", ""]
+    if results["mode"].startswith("smoke"):
+        md += ["> Smoke run: a few seconds per workload with tiny sizes, to prove the harness works. "
+               "Its figures mean nothing.", ""]
+    md += [f"Started {results['started_utc']}, finished {results['finished_utc']} (UTC). "
+           f"Command: `{results.get('command') or 'bench/run.sh'}`", ""]
+
+    md += ["## Machine", "", table([
+        ["CPU", f"{m['cpu_model']}, {m['cpus']} vCPU (hypervisor: {m['hypervisor']})"],
+        ["Memory", f"{m['ram_gib']} GiB"],
+        ["Kernel / OS", f"{m['kernel']} / {m.get('os', '')}"],
+        ["Disk", f"{m['disk']['device']} ({m['disk']['filesystem']}, {m['disk']['mount_options']}), "
+                 f"rotational flag {m['disk'].get('rotational_flag', m['disk'].get('rotational', '?'))}, {m['disk']['size_gb']} GB, "
+                 f"{m['disk']['free_gb_at_start']} GB free at start"],
+        ["Broker data", f"{m['disk']['data_root']} (both brokers, one after the other)"],
+        ["Load average", f"start {m['loadavg_at_start']}; end {m.get('loadavg_at_end', '')}"],
+        ["Sluice", f"commit {m['sluice_commit']}{' + uncommitted changes' if m['sluice_tree_dirty'] else ''}, "
+                   f"{m['compiler']}"],
+    ], ["", ""]), ""]
+
+    md += ["## Brokers", "",
+           f"- **Apache Kafka {kafka.get('version', '')}** (KRaft, one node as broker and controller), "
+           f"{kafka.get('java', '')}; started in {kafka.get('startup_s', '-')} s.",
+           f"  - JVM: `{kafka.get('jvm_opts', '')}`",
+           "  - Config (everything else is Kafka's default): " +
+           ", ".join(f"`{k}={v}`" for k, v in kafka.get("config", {}).items()),
+           f"- **Sluice** `{' '.join(sluice.get('command', []))}`; started in {sluice.get('startup_s', '-')} s.",
+           ""]
+
+    rows = []
+    for wid, e in cmp.items():
+        title = results["workloads"][wid]["title"]
+        for key in results["workloads"][wid]["headline"]:
+            label, unit, better = figures.FIGURES[key]
+            k = e["figures"].get("kafka", {}).get(key)
+            s = e["figures"].get("sluice", {}).get(key)
+            s_text = fmt(s, unit) if s is not None else missing(e, "sluice")
+            k_text = fmt(k, unit) if k is not None else missing(e, "kafka")
+            rows.append([f"{wid} {title}", label, unit, k_text, s_text, fmt_ratio(e["ratio"].get(key), better)])
+    md += ["## Summary", "", table(rows, ["Workload", "Figure", "Unit", "Kafka", "Sluice", "Sluice/Kafka"]), ""]
+
+    noise = []
+    for name in ("kafka", "sluice"):
+        others = [e["figures"].get(name, {}).get("others_cpu_s") for e in cmp.values()]
+        walls = [p["broker_process"]["wall_s"] for r in results["brokers"].get(name, {}).get("workloads", {}).values()
+                 for p in r.get("phases", []) if p.get("measured")]
+        others = [o for o in others if o is not None]
+        if others and walls:
+            share = sum(others) / (sum(walls) * (m["cpus"] or 1))
+            noise.append(f"{sum(others):.0f} CPU s during {name}'s workloads ({share:.0%} of the machine)")
+    if noise:
+        md += ["Other processes used " + " and ".join(noise) + ". On a quiet machine both are near 0%; "
+               "if they differ, the comparison is skewed towards the broker that ran in the quieter half.", ""]
+
+    md += ["## Targets (issue 6)", "",
+           table([[t["target"], t["shown"], t["verdict"]] for t in tgt], ["Target", "Measured", "Verdict"]), ""]
+
+    xrows = []
+    for name in ("kafka", "sluice"):
+        b = results["brokers"].get(name, {})
+        pp = b.get("producer_perf")
+        w1 = cmp.get("W1", {}).get("figures", {}).get(name, {})
+        if pp and pp["status"] == "ok":
+            xrows.append([name, fmt(pp["mb_per_s"]), fmt(pp["records_per_s"], "records/s"),
+                          f"{pp['p50_ms']} / {pp['p99_ms']} / {pp['p999_ms']}", fmt(w1.get("produce_mb_per_s"))])
+        elif pp:
+            xrows.append([name, pp["status"], pp.get("reason", "")[:80], "-", fmt(w1.get("produce_mb_per_s"))])
+    if xrows:
+        md += ["## Cross-check: Kafka's ProducerPerformance on W1", "",
+               "Same topic shape and producer settings (acks=1, linger.ms=10, batch.size=1000000, 1 KiB "
+               "records) with the Java client; one producer. Latency percentiles are whole ms as the tool "
+               "prints them.", "",
+               table(xrows, ["Broker", "MB/s", "records/s", "p50 / p99 / p99.9 ms", "loadgen W1 MB/s"]), "",
+               "ConsumerPerformance needs consumer groups, which Sluice does not serve yet: not run.", ""]
+
+    md += ["## Workloads", ""]
+    for wid, e in cmp.items():
+        md += [f"### {wid}: {results['workloads'][wid]['title']}", "",
+               f"Loadgen flags: {loadgen_flags(results, wid)}", ""]
+        for name in ("kafka", "sluice"):
+            st = e["status"].get(name)
+            if st and st != "ok":
+                md += [f"- {name}: **{st}**{': ' + e['reasons'].get(name, '') if e['reasons'].get(name) else ''}"]
+            r = results["brokers"].get(name, {}).get("workloads", {}).get(wid, {})
+            if r.get("topic_configs"):
+                md += [f"- {name} topic configs: " + ", ".join(f"`{k}={v}`" for k, v in r["topic_configs"].items())]
+            if r.get("page_cache"):
+                md += [f"- {name} page cache before reading: {r['page_cache']}"]
+            for p in r.get("phases", []):
+                for problem in p.get("loadgen", {}).get("problems", []):
+                    md += [f"- {name} {p['name']}: problem: {problem}"]
+        rows = []
+        for key, (label, unit, better) in figures.FIGURES.items():
+            k = e["figures"].get("kafka", {}).get(key)
+            s = e["figures"].get("sluice", {}).get(key)
+            if k is None and s is None:
+                continue
+            rows.append([label, unit, fmt(k, unit), fmt(s, unit), fmt_ratio(e["ratio"].get(key), better)])
+        if rows:
+            md += ["", table(rows, ["Figure", "Unit", "Kafka", "Sluice", "Sluice/Kafka"])]
+        for f in plot_files.get(wid, []):
+            md += ["", f"![{wid}](plots/{f})"]
+        md += [""]
+
+    md += ["## Plots", ""]
+    if plot_note:
+        md += [plot_note, ""]
+    for f in plot_files.get("all", []):
+        md += [f"![{f}](plots/{f})", ""]
+
+    md += ["## Method and units", "", UNITS_NOTE,
+           "## Commands", "", "Every load generator invocation, in order:", "", "```"]
+    md += results.get("loadgen_commands", []) + ["```", ""]
+
+    (out / "report.md").write_text(paths.scrub("\n".join(md)))
+    summary = {k: results[k] for k in ("started_utc", "finished_utc", "mode", "note", "command", "machine", "sizes")}
+    summary["brokers"] = {n: b.get("broker", {}) for n, b in results["brokers"].items()}
+    summary["units"] = {k: {"label": v[0], "unit": v[1], "better": v[2]} for k, v in figures.FIGURES.items()}
+    summary["workloads"] = {wid: {"title": results["workloads"][wid]["title"], **e} for wid, e in cmp.items()}
+    summary["targets"] = tgt
+    summary["producer_perf"] = {n: {k: v for k, v in b.get("producer_perf", {}).items() if k != "broker_process"}
+                                for n, b in results["brokers"].items() if b.get("producer_perf")}
+    (out / "report.json").write_text(paths.scrub(json.dumps(summary, indent=1)) + "\n")
+    return "\n".join(f"{r[0]:<58} {r[1]:<40} kafka {r[2]:>10}  sluice {r[3]:>10}  {r[4]}" for r in rows_summary(cmp, results))
+
+
+def rows_summary(cmp: dict, results: dict) -> list[list[str]]:
+    rows = []
+    for wid, e in cmp.items():
+        for key in results["workloads"][wid]["headline"]:
+            label, unit, better = figures.FIGURES[key]
+            k = e["figures"].get("kafka", {}).get(key)
+            s = e["figures"].get("sluice", {}).get(key)
+            rows.append([wid + " " + results["workloads"][wid]["title"][:54], f"{label} ({unit})"[:40],
+                         fmt(k, unit) if k is not None else missing(e, "kafka"),
+                         fmt(s, unit) if s is not None else missing(e, "sluice"),
+                         fmt_ratio(e["ratio"].get(key), better)])
+    return rows
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: report.py RESULTS_DIR")
+    print(write(Path(sys.argv[1])))

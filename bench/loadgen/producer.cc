@@ -1,0 +1,152 @@
+#include "bench/loadgen/producer.h"
+
+#include <librdkafka/rdkafka.h>
+#include <sys/prctl.h>
+
+#include <cinttypes>
+#include <cstdio>
+
+namespace sluice::bench {
+
+namespace {
+
+void SleepUntil(int64_t deadline_ns) {
+  timespec ts{static_cast<time_t>(deadline_ns / 1'000'000'000),
+              static_cast<long>(deadline_ns % 1'000'000'000)};
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+  }
+}
+
+}  // namespace
+
+Producer::Producer(const Options& options, int index, WorkerStats* stats, ErrorLog* errors)
+    : options_(options),
+      index_(index),
+      stats_(stats),
+      errors_(errors),
+      payload_(static_cast<size_t>(options.record_size)),
+      rng_(0x5eed0000u + static_cast<unsigned>(index)) {
+  // Random filler, so compression (when asked for) sees realistic, incompressible bytes.
+  for (auto& c : payload_) c = static_cast<char>(rng_());
+}
+
+absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const Options& options, int index,
+                                                           WorkerStats* stats, ErrorLog* errors) {
+  std::unique_ptr<Producer> p(new Producer(options, index, stats, errors));
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  absl::Status s = SetProps(conf, {{"bootstrap.servers", options.bootstrap},
+                                   {"client.id", "sluice-loadgen-p" + std::to_string(index)},
+                                   {"acks", options.acks},
+                                   {"compression.codec", options.compression},
+                                   {"linger.ms", options.linger_ms},
+                                   {"batch.size", options.batch_size},
+                                   {"message.timeout.ms", "30000"}});
+  if (s.ok()) s = SetProps(conf, options.producer_props);
+  if (!s.ok()) {
+    rd_kafka_conf_destroy(conf);
+    return s;
+  }
+  rd_kafka_conf_set_dr_msg_cb(conf, &Producer::OnDelivery);
+  rd_kafka_conf_set_opaque(conf, p.get());
+  char err[512];
+  p->rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (p->rk_ == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    return absl::InternalError(std::string("producer: ") + err);
+  }
+  p->rkt_ = rd_kafka_topic_new(p->rk_, options.topic.c_str(), nullptr);
+  return p;
+}
+
+Producer::~Producer() {
+  if (rkt_) rd_kafka_topic_destroy(rkt_);
+  if (rk_) rd_kafka_destroy(rk_);
+}
+
+void Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  auto* self = static_cast<Producer*>(opaque);
+  const int64_t now = NowNs();
+  if (m->err) {
+    self->stats_->Error();
+    self->errors_->Add(std::string("delivery: ") + rd_kafka_err2str(m->err));
+    return;
+  }
+  Stamp stamp;
+  if (ReadStamp(m->payload, m->len, &stamp) && now >= stamp.send_ns) {
+    self->stats_->latency.Record(static_cast<uint64_t>(now - stamp.send_ns));
+  }
+  self->stats_->Count(1, m->len, now);
+}
+
+bool Producer::Send(uint64_t sequence, int64_t stamp_ns, const std::atomic<bool>& abort) {
+  Stamp stamp;
+  stamp.producer = static_cast<uint32_t>(index_);
+  stamp.sequence = sequence;
+  stamp.send_ns = stamp_ns;
+  std::memcpy(payload_.data(), &stamp, sizeof stamp);
+  char key[17];
+  const void* key_ptr = nullptr;
+  size_t key_len = 0;
+  if (options_.keyed) {
+    std::snprintf(key, sizeof key, "%016" PRIx64, rng_() % options_.key_space);
+    key_ptr = key;
+    key_len = 16;
+  }
+  for (;;) {
+    if (rd_kafka_produce(rkt_, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, payload_.data(),
+                         payload_.size(), key_ptr, key_len, nullptr) == 0) {
+      return true;
+    }
+    rd_kafka_resp_err_t err = rd_kafka_last_error();
+    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      stats_->Error();
+      errors_->Add(std::string("produce: ") + rd_kafka_err2str(err));
+      return false;
+    }
+    if (abort.load(std::memory_order_relaxed)) return false;
+    rd_kafka_poll(rk_, 1);  // the local queue is full: serve delivery reports until it drains
+  }
+}
+
+void Producer::Run(const ProducerPlan& plan, const std::atomic<bool>& abort) {
+  prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);  // sleep until the due time, not 50 us later
+  for (uint64_t i = 0; plan.quota == 0 || i < plan.quota; ++i) {
+    if (abort.load(std::memory_order_relaxed)) break;
+    int64_t now = NowNs();
+    if (now >= plan.end_ns) break;
+    int64_t stamp = now;
+    if (plan.interval_ns > 0) {
+      stamp = plan.start_ns + static_cast<int64_t>(static_cast<double>(i) * plan.interval_ns);
+      if (stamp > now) {
+        rd_kafka_poll(rk_, 0);
+        if (stamp >= plan.end_ns) break;
+        SleepUntil(stamp);
+        stats_->lag_ns.store(0, std::memory_order_relaxed);
+      } else {
+        const int64_t lag = now - stamp;
+        stats_->lag_ns.store(lag, std::memory_order_relaxed);
+        if (now >= plan.warmup_end_ns && lag > stats_->max_lag_ns.load(std::memory_order_relaxed)) {
+          stats_->max_lag_ns.store(lag, std::memory_order_relaxed);
+        }
+      }
+    }
+    if (!Send(i, stamp, abort)) {
+      if (abort.load(std::memory_order_relaxed)) break;
+      continue;
+    }
+    if ((i & 63) == 0) rd_kafka_poll(rk_, 0);
+  }
+  const int64_t drain_end = NowNs() + plan.drain_ns;
+  while (rd_kafka_outq_len(rk_) > 0 && NowNs() < drain_end &&
+         !abort.load(std::memory_order_relaxed)) {
+    rd_kafka_poll(rk_, 10);
+  }
+  if (int left = rd_kafka_outq_len(rk_); left > 0) {
+    rd_kafka_purge(rk_, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    rd_kafka_poll(rk_, 100);  // purged records come back as failed delivery reports
+    errors_->Add("records still unacknowledged at the drain deadline were purged");
+  }
+  stats_->done.store(true, std::memory_order_release);
+}
+
+}  // namespace sluice::bench

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "bench/loadgen/options.h"
+#include "bench/loadgen/worker.h"
+
+namespace sluice::bench {
+
+// When and how much one producer thread sends.
+struct ProducerPlan {
+  int64_t start_ns = 0;       // record i is due at start_ns + i * interval_ns
+  double interval_ns = 0;     // 0 = no pacing: send as fast as the client accepts
+  int64_t end_ns = 0;         // stop producing at this time...
+  uint64_t quota = 0;         // ...or after this many records (0 = no count bound)
+  int64_t drain_ns = 0;       // then wait this long at most for outstanding acknowledgements
+  int64_t warmup_end_ns = 0;  // schedule lag counts towards stats->max_lag_ns from here on
+};
+
+// One producer thread with its own librdkafka client. Construct with Create(), then call Run()
+// on the thread that owns it: librdkafka's delivery reports are served by rd_kafka_poll() in
+// Run(), so all writes to `stats` come from that one thread.
+class Producer {
+ public:
+  static absl::StatusOr<std::unique_ptr<Producer>> Create(const Options& options, int index,
+                                                          WorkerStats* stats, ErrorLog* errors);
+  ~Producer();
+  Producer(const Producer&) = delete;
+  Producer& operator=(const Producer&) = delete;
+
+  // Produces per `plan`, then flushes. Returns early (purging what is queued) once `abort` is
+  // set. Sets stats->done at the end.
+  void Run(const ProducerPlan& plan, const std::atomic<bool>& abort);
+
+ private:
+  Producer(const Options& options, int index, WorkerStats* stats, ErrorLog* errors);
+  static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
+  bool Send(uint64_t sequence, int64_t stamp_ns, const std::atomic<bool>& abort);
+
+  const Options& options_;
+  const int index_;
+  WorkerStats* const stats_;
+  ErrorLog* const errors_;
+  rd_kafka_t* rk_ = nullptr;
+  rd_kafka_topic_t* rkt_ = nullptr;
+  std::vector<char> payload_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace sluice::bench

@@ -1,0 +1,36 @@
+#include "bench/loadgen/options.h"
+
+#include <gtest/gtest.h>
+
+namespace sluice::bench {
+namespace {
+
+TEST(ParseOptionsTest, RateInMegabytesBecomesRecordsPerSecond) {
+  auto o = ParseOptions(
+      {"--bootstrap", "127.0.0.1:1", "--topic=t", "--record-size", "1000", "--rate-mbps", "50"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_DOUBLE_EQ(o->rate_records, 50'000);
+}
+
+TEST(ParseOptionsTest, KeyValueFlagsAccumulate) {
+  auto o = ParseOptions({"--bootstrap", "b:1", "--topic", "t", "--producer-prop", "a=1",
+                         "--producer-prop=b=2=3", "--keyed", "--create-topic", "--topic-config",
+                         "flush.messages=1"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  ASSERT_EQ(o->producer_props.size(), 2u);
+  EXPECT_EQ(o->producer_props[1].second, "2=3");
+  EXPECT_TRUE(o->keyed);
+  EXPECT_EQ(o->topic_configs[0].first, "flush.messages");
+}
+
+TEST(ParseOptionsTest, RejectsUnknownFlagsBadNumbersAndUnboundedRuns) {
+  EXPECT_FALSE(ParseOptions({"--bootstrap", "b:1", "--topic", "t", "--nope", "1"}).ok());
+  EXPECT_FALSE(ParseOptions({"--bootstrap", "b:1", "--topic", "t", "--producers", "x"}).ok());
+  EXPECT_FALSE(ParseOptions({"--bootstrap", "b:1", "--topic", "t", "--record-size", "10"}).ok());
+  EXPECT_FALSE(ParseOptions({"--bootstrap", "b:1", "--topic", "t", "--duration", "0"}).ok());
+  EXPECT_FALSE(ParseOptions({"--topic", "t"}).ok());
+  EXPECT_FALSE(ParseOptions({"--bootstrap", "b:1", "--topic", "t", "--consume-existing"}).ok());
+}
+
+}  // namespace
+}  // namespace sluice::bench
