@@ -2,6 +2,7 @@
 #include "broker/metadata/change_planner.h"
 
 #include <limits>
+#include <map>
 #include <set>
 #include <string>
 #include <type_traits>
@@ -12,6 +13,7 @@
 #include "broker/metadata/metadata_reads.h"
 #include "broker/metadata/overlay_reader.h"
 #include "common/status.h"
+#include "common/utf8.h"
 
 namespace sluice::metadata {
 namespace {
@@ -25,12 +27,73 @@ absl::Status CheckTopicName(const std::string& name) {
 
 absl::Status CheckConfig(const std::string& key, const std::optional<std::string>& value) {
   if (key.empty() || key.size() > kMaxConfigKeyLength || key.find('\0') != std::string::npos ||
-      !codec::IsValidUtf8(key)) {
+      !IsValidUtf8(key)) {
     return absl::InvalidArgumentError(
         absl::StrCat("illegal config name (1-", kMaxConfigKeyLength, " bytes of UTF-8, no NUL)"));
   }
-  if (value.has_value() && !codec::IsValidUtf8(*value)) {
+  if (value.has_value() && !IsValidUtf8(*value)) {
     return absl::InvalidArgumentError(absl::StrCat("config '", key, "' value is not UTF-8"));
+  }
+  return absl::OkStatus();
+}
+
+// A string from a client that the store keeps: UTF-8 (values are JSON) and bounded.
+absl::Status CheckGroupString(const char* what, const std::string& value) {
+  if (value.size() > kMaxGroupStringLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " is longer than ", kMaxGroupStringLength, " bytes"));
+  }
+  if (!IsValidUtf8(value)) {
+    return absl::InvalidArgumentError(absl::StrCat(what, " is not UTF-8"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckGroupRecord(const GroupRecord& group) {
+  SLUICE_RETURN_IF_ERROR(CheckGroupString("group id", group.group_id));
+  SLUICE_RETURN_IF_ERROR(CheckGroupString("protocol type", group.protocol_type));
+  if (group.protocol.has_value()) {
+    SLUICE_RETURN_IF_ERROR(CheckGroupString("protocol", *group.protocol));
+  }
+  if (group.generation < 0) return absl::InvalidArgumentError("negative generation");
+  if (group.state_timestamp_ms < 0) return absl::InvalidArgumentError("negative state timestamp");
+  std::set<std::string> ids;
+  std::set<std::string> instances;
+  for (const GroupMemberRecord& member : group.members) {
+    if (member.member_id.empty()) return absl::InvalidArgumentError("empty member id");
+    SLUICE_RETURN_IF_ERROR(CheckGroupString("member id", member.member_id));
+    SLUICE_RETURN_IF_ERROR(CheckGroupString("client id", member.client_id));
+    SLUICE_RETURN_IF_ERROR(CheckGroupString("client host", member.client_host));
+    if (member.group_instance_id.has_value()) {
+      SLUICE_RETURN_IF_ERROR(CheckGroupString("group instance id", *member.group_instance_id));
+      if (!instances.insert(*member.group_instance_id).second) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "group instance id '", *member.group_instance_id, "' is used by two members"));
+      }
+    }
+    if (!ids.insert(member.member_id).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("member id '", member.member_id, "' appears twice"));
+    }
+    if (member.rebalance_timeout_ms < 0 || member.session_timeout_ms < 0) {
+      return absl::InvalidArgumentError("negative member timeout");
+    }
+    if (member.subscription.size() > kMaxMemberBytes ||
+        member.assignment.size() > kMaxMemberBytes) {
+      return absl::InvalidArgumentError(absl::StrCat("member '", member.member_id,
+                                                     "': subscription or assignment over ",
+                                                     kMaxMemberBytes, " bytes"));
+    }
+  }
+  if (group.members.empty()) {
+    if (group.leader.has_value()) return absl::InvalidArgumentError("leader of an empty group");
+  } else {
+    if (!group.protocol.has_value()) {
+      return absl::InvalidArgumentError("group with members has no protocol");
+    }
+    if (!group.leader.has_value() || ids.count(*group.leader) == 0) {
+      return absl::InvalidArgumentError("group leader is not one of its members");
+    }
   }
   return absl::OkStatus();
 }
@@ -122,6 +185,12 @@ class Planner {
     SLUICE_RETURN_IF_ERROR(DeleteAll(Column::kCheckpoints, partition_prefix));
     SLUICE_RETURN_IF_ERROR(DeleteAll(Column::kConfigs, codec::TopicConfigPrefix(change.name)));
     state_.Delete(Column::kTopics, codec::TopicKey(change.name));
+    // Offsets are keyed by group first, so every group's offsets are scanned.
+    SLUICE_ASSIGN_OR_RETURN(KvPairs offsets, state_.Scan(Column::kOffsets, ""));
+    for (const auto& [key, value] : offsets) {
+      std::optional<codec::OffsetKeyParts> parts = codec::ParseOffsetKey(key);
+      if (parts.has_value() && parts->topic == change.name) state_.Delete(Column::kOffsets, key);
+    }
     return absl::OkStatus();
   }
 
@@ -240,6 +309,56 @@ class Planner {
     return absl::OkStatus();
   }
 
+  absl::Status Plan(const SetGroup& change) {
+    SLUICE_RETURN_IF_ERROR(CheckGroupRecord(change.group));
+    state_.Put(Column::kGroups, codec::GroupKey(change.group.group_id),
+               codec::EncodeGroup(change.group));
+    return absl::OkStatus();
+  }
+
+  absl::Status Plan(const DeleteGroup& change) {
+    SLUICE_RETURN_IF_ERROR(CheckGroupString("group id", change.group_id));
+    state_.Delete(Column::kGroups, codec::GroupKey(change.group_id));
+    return DeleteAll(Column::kOffsets, codec::GroupOffsetsPrefix(change.group_id));
+  }
+
+  absl::Status Plan(const CommitOffsets& change) {
+    SLUICE_RETURN_IF_ERROR(CheckGroupString("group id", change.group_id));
+    std::set<std::pair<std::string, int32_t>> seen;
+    std::map<std::string, TopicRecord> topics;
+    for (const CommittedOffset& offset : change.offsets) {
+      auto it = topics.find(offset.topic);
+      if (it == topics.end()) {
+        SLUICE_ASSIGN_OR_RETURN(TopicRecord topic, ExistingTopic(offset.topic));
+        it = topics.emplace(offset.topic, std::move(topic)).first;
+      }
+      SLUICE_RETURN_IF_ERROR(CheckPartitionInRange(it->second, offset.partition));
+      if (!seen.emplace(offset.topic, offset.partition).second) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("partition ", offset.topic, "-", offset.partition, " committed twice"));
+      }
+      SLUICE_RETURN_IF_ERROR(CheckGroupString("commit metadata", offset.metadata));
+      if (offset.leader_epoch < -1) return absl::InvalidArgumentError("leader epoch below -1");
+      if (offset.commit_timestamp_ms < 0 ||
+          (offset.expire_timestamp_ms.has_value() && *offset.expire_timestamp_ms < 0)) {
+        return absl::InvalidArgumentError("negative commit or expiry timestamp");
+      }
+      state_.Put(Column::kOffsets,
+                 codec::OffsetKey(change.group_id, offset.topic, offset.partition),
+                 codec::EncodeOffset(offset));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Plan(const DeleteOffsets& change) {
+    SLUICE_RETURN_IF_ERROR(CheckGroupString("group id", change.group_id));
+    for (const DeleteOffsets::Partition& p : change.partitions) {
+      if (!IsValidTopicName(p.topic) || p.partition < 0) continue;  // Nothing can be stored.
+      state_.Delete(Column::kOffsets, codec::OffsetKey(change.group_id, p.topic, p.partition));
+    }
+    return absl::OkStatus();
+  }
+
  private:
   absl::StatusOr<TopicRecord> ExistingTopic(const std::string& name) {
     SLUICE_RETURN_IF_ERROR(CheckTopicName(name));
@@ -269,10 +388,19 @@ class Planner {
 }  // namespace
 
 const char* ChangeName(const MetadataChange& change) {
-  static constexpr const char* kNames[] = {
-      "CreateTopic",       "DeleteTopic",     "SetTopicConfig",         "SetPartitionCount",
-      "UpdatePartition",   "SetBrokerConfig", "SetPartitionCheckpoint", "SetClusterId",
-      "AdvanceProducerIds"};
+  static constexpr const char* kNames[] = {"CreateTopic",
+                                           "DeleteTopic",
+                                           "SetTopicConfig",
+                                           "SetPartitionCount",
+                                           "UpdatePartition",
+                                           "SetBrokerConfig",
+                                           "SetPartitionCheckpoint",
+                                           "SetClusterId",
+                                           "AdvanceProducerIds",
+                                           "SetGroup",
+                                           "DeleteGroup",
+                                           "CommitOffsets",
+                                           "DeleteOffsets"};
   static_assert(std::size(kNames) == std::variant_size_v<MetadataChange>);
   return kNames[change.index()];
 }

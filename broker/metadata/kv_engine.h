@@ -18,11 +18,13 @@
 
 namespace sluice::metadata {
 
-enum class Column { kTopics, kPartitions, kConfigs, kCheckpoints, kMeta };
-inline constexpr Column kAllColumns[] = {Column::kTopics, Column::kPartitions, Column::kConfigs,
-                                         Column::kCheckpoints, Column::kMeta};
+enum class Column { kTopics, kPartitions, kConfigs, kCheckpoints, kMeta, kGroups, kOffsets };
+inline constexpr Column kAllColumns[] = {
+    Column::kTopics, Column::kPartitions, Column::kConfigs, Column::kCheckpoints,
+    Column::kMeta,   Column::kGroups,     Column::kOffsets};
 
-// Stable on-disk name of a column: "topics", "partitions", "configs", "checkpoints", "meta".
+// Stable on-disk name of a column: "topics", "partitions", "configs", "checkpoints", "meta",
+// "groups", "offsets".
 const char* ColumnName(Column column);
 
 struct KvWrite {

@@ -82,6 +82,28 @@ class KvMetadataStore final : public MetadataStore {
     return ReadConfigs(*reader, codec::BrokerConfigPrefix());
   }
 
+  absl::StatusOr<GroupRecord> GetGroup(const std::string& group_id) const override {
+    std::unique_ptr<KvReader> reader = engine_->NewReader();
+    SLUICE_ASSIGN_OR_RETURN(std::optional<GroupRecord> group, ReadGroup(*reader, group_id));
+    if (!group.has_value()) {
+      return absl::NotFoundError(
+          absl::StrCat("group '", codec::Printable(group_id), "' has no stored record"));
+    }
+    return std::move(*group);
+  }
+
+  absl::StatusOr<std::vector<CommittedOffset>> GetCommittedOffsets(
+      const std::string& group_id) const override {
+    if (group_id.size() > kMaxGroupStringLength) return std::vector<CommittedOffset>();
+    std::unique_ptr<KvReader> reader = engine_->NewReader();
+    return ReadGroupOffsets(*reader, group_id);
+  }
+
+  absl::StatusOr<StoredGroups> LoadGroups() const override {
+    std::unique_ptr<KvReader> reader = engine_->NewReader();
+    return ReadAllGroups(*reader);
+  }
+
   std::string ClusterId() const override {
     absl::MutexLock lock(&cluster_id_mu_);
     return cluster_id_;

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 
@@ -22,6 +23,10 @@ const char* ColumnName(Column column) {
       return "checkpoints";
     case Column::kMeta:
       return "meta";
+    case Column::kGroups:
+      return "groups";
+    case Column::kOffsets:
+      return "offsets";
   }
   return "unknown";
 }
@@ -66,8 +71,62 @@ class ValueReader {
     }
   }
 
+  // Reads the fields of `node`, a JSON object nested in a stored value; problems are
+  // reported against the stored value's column and key, with `where` naming the element.
+  ValueReader(Column column, const std::string& key, const json& node, std::string where)
+      : column_(column), key_(key), where_(std::move(where)), root_(node) {
+    if (!root_.is_object()) Fail("not a JSON object");
+  }
+
   bool ok() const { return status_.ok(); }
   const absl::Status& status() const { return status_; }
+
+  // A string field that may be null (nullopt); a missing field or another type is an error.
+  std::optional<std::string> NullableString(const char* field) {
+    const json* node = Field(field);
+    if (node == nullptr || node->is_null()) return std::nullopt;
+    if (!node->is_string()) {
+      FailField(field, "not a string or null");
+      return std::nullopt;
+    }
+    return node->get<std::string>();
+  }
+
+  // An integer field that may be null (nullopt); a missing field or another type is an error.
+  std::optional<int64_t> NullableInt(const char* field, int64_t min, int64_t max) {
+    const json* node = Field(field);
+    if (node == nullptr || node->is_null()) return std::nullopt;
+    return Int(field, min, max);
+  }
+
+  // Bytes stored as a base64 string.
+  std::optional<std::string> Bytes(const char* field) {
+    std::optional<std::string> text = String(field);
+    if (!text.has_value()) return std::nullopt;
+    std::string bytes;
+    if (!absl::Base64Unescape(*text, &bytes)) {
+      FailField(field, "is not base64");
+      return std::nullopt;
+    }
+    return bytes;
+  }
+
+  // The elements of an array field (empty, with the error remembered, if it is not one).
+  std::vector<const json*> Array(const char* field) {
+    const json* node = Field(field);
+    std::vector<const json*> out;
+    if (node == nullptr) return out;
+    if (!node->is_array()) {
+      FailField(field, "not an array");
+      return out;
+    }
+    for (const json& element : *node) out.push_back(&element);
+    return out;
+  }
+
+  void Absorb(const ValueReader& nested) {
+    if (status_.ok() && !nested.ok()) status_ = nested.status();
+  }
 
   std::optional<int64_t> Int(const char* field, int64_t min, int64_t max) {
     const json* node = Field(field);
@@ -124,8 +183,8 @@ class ValueReader {
 
   void Fail(const std::string& why) {
     if (!status_.ok()) return;
-    status_ = absl::DataLossError(
-        absl::StrCat("metadata: unreadable value at ", DescribeKey(column_, key_), ": ", why));
+    status_ = absl::DataLossError(absl::StrCat("metadata: unreadable value at ",
+                                               DescribeKey(column_, key_), ": ", where_, why));
   }
 
  private:
@@ -146,9 +205,14 @@ class ValueReader {
 
   Column column_;
   std::string key_;
+  std::string where_;  // "" or "members[2]: "
   json root_;
   absl::Status status_;
 };
+
+json NullableJson(const std::optional<std::string>& value) {
+  return value.has_value() ? json(*value) : json(nullptr);
+}
 
 void AppendBigEndian32(std::string* out, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
@@ -194,6 +258,38 @@ std::string TopicConfigPrefix(const std::string& topic) {
 
 std::string TopicConfigKey(const std::string& topic, const std::string& key) {
   return TopicConfigPrefix(topic) + key;
+}
+
+std::string GroupKey(const std::string& group_id) { return group_id; }
+
+std::string GroupOffsetsPrefix(const std::string& group_id) {
+  std::string prefix;
+  prefix.push_back(static_cast<char>((group_id.size() >> 8) & 0xff));
+  prefix.push_back(static_cast<char>(group_id.size() & 0xff));
+  return prefix + group_id;
+}
+
+std::string OffsetKey(const std::string& group_id, const std::string& topic, int32_t partition) {
+  std::string key = GroupOffsetsPrefix(group_id) + PartitionPrefix(topic);
+  AppendBigEndian32(&key, static_cast<uint32_t>(partition));
+  return key;
+}
+
+std::optional<OffsetKeyParts> ParseOffsetKey(const std::string& key) {
+  if (key.size() < 2) return std::nullopt;
+  size_t group_length =
+      (static_cast<size_t>(static_cast<uint8_t>(key[0])) << 8) | static_cast<uint8_t>(key[1]);
+  if (key.size() < 2 + group_length + 1 + 4) return std::nullopt;
+  OffsetKeyParts parts;
+  parts.group_id = key.substr(2, group_length);
+  size_t topic_start = 2 + group_length;
+  size_t nul = key.find('\0', topic_start);
+  if (nul == std::string::npos) return std::nullopt;
+  parts.topic = key.substr(topic_start, nul - topic_start);
+  std::optional<int32_t> partition = PartitionFromKey(key, key.substr(0, nul + 1));
+  if (!partition.has_value() || !IsValidTopicName(parts.topic)) return std::nullopt;
+  parts.partition = *partition;
+  return parts;
 }
 
 std::string Printable(const std::string& bytes) {
@@ -303,6 +399,100 @@ absl::StatusOr<std::string> DecodeConfigValue(const std::string& key, const std:
   return *config_value;
 }
 
+std::string EncodeGroup(const GroupRecord& group) {
+  json out = VersionedObject();
+  out["protocol_type"] = group.protocol_type;
+  out["generation"] = group.generation;
+  out["protocol"] = NullableJson(group.protocol);
+  out["leader"] = NullableJson(group.leader);
+  out["state_ms"] = group.state_timestamp_ms;
+  json members = json::array();
+  for (const GroupMemberRecord& member : group.members) {
+    json m = json::object();
+    m["id"] = member.member_id;
+    m["instance"] = NullableJson(member.group_instance_id);
+    m["client_id"] = member.client_id;
+    m["client_host"] = member.client_host;
+    m["rebalance_ms"] = member.rebalance_timeout_ms;
+    m["session_ms"] = member.session_timeout_ms;
+    m["subscription"] = absl::Base64Escape(member.subscription);
+    m["assignment"] = absl::Base64Escape(member.assignment);
+    members.push_back(std::move(m));
+  }
+  out["members"] = std::move(members);
+  return Dump(out);
+}
+
+absl::StatusOr<GroupRecord> DecodeGroup(const std::string& key, const std::string& value) {
+  ValueReader reader(Column::kGroups, key, value);
+  GroupRecord group;
+  group.group_id = key;
+  std::optional<std::string> protocol_type = reader.String("protocol_type");
+  std::optional<int64_t> generation = reader.Int("generation", 0, kInt32Max);
+  group.protocol = reader.NullableString("protocol");
+  group.leader = reader.NullableString("leader");
+  std::optional<int64_t> state_ms = reader.Int("state_ms", 0, kInt64Max);
+  std::vector<const json*> members = reader.Array("members");
+  for (size_t i = 0; i < members.size() && reader.ok(); ++i) {
+    ValueReader m(Column::kGroups, key, *members[i], absl::StrCat("members[", i, "]: "));
+    GroupMemberRecord member;
+    std::optional<std::string> id = m.String("id");
+    member.group_instance_id = m.NullableString("instance");
+    std::optional<std::string> client_id = m.String("client_id");
+    std::optional<std::string> client_host = m.String("client_host");
+    std::optional<int64_t> rebalance = m.Int("rebalance_ms", 0, kInt32Max);
+    std::optional<int64_t> session = m.Int("session_ms", 0, kInt32Max);
+    std::optional<std::string> subscription = m.Bytes("subscription");
+    std::optional<std::string> assignment = m.Bytes("assignment");
+    reader.Absorb(m);
+    if (!m.ok()) break;
+    member.member_id = *id;
+    member.client_id = *client_id;
+    member.client_host = *client_host;
+    member.rebalance_timeout_ms = static_cast<int32_t>(*rebalance);
+    member.session_timeout_ms = static_cast<int32_t>(*session);
+    member.subscription = std::move(*subscription);
+    member.assignment = std::move(*assignment);
+    group.members.push_back(std::move(member));
+  }
+  if (!reader.ok()) return reader.status();
+  group.protocol_type = *protocol_type;
+  group.generation = static_cast<int32_t>(*generation);
+  group.state_timestamp_ms = *state_ms;
+  return group;
+}
+
+std::string EncodeOffset(const CommittedOffset& offset) {
+  json out = VersionedObject();
+  out["offset"] = offset.offset;
+  out["leader_epoch"] = offset.leader_epoch;
+  out["metadata"] = offset.metadata;
+  out["commit_ms"] = offset.commit_timestamp_ms;
+  out["expire_ms"] =
+      offset.expire_timestamp_ms.has_value() ? json(*offset.expire_timestamp_ms) : json(nullptr);
+  return Dump(out);
+}
+
+absl::StatusOr<CommittedOffset> DecodeOffset(const OffsetKeyParts& parts, const std::string& key,
+                                             const std::string& value) {
+  ValueReader reader(Column::kOffsets, key, value);
+  CommittedOffset offset;
+  offset.topic = parts.topic;
+  offset.partition = parts.partition;
+  std::optional<int64_t> committed =
+      reader.Int("offset", std::numeric_limits<int64_t>::min(), kInt64Max);
+  std::optional<int64_t> epoch = reader.Int("leader_epoch", -1, kInt32Max);
+  std::optional<std::string> metadata = reader.String("metadata");
+  std::optional<int64_t> commit_ms = reader.Int("commit_ms", 0, kInt64Max);
+  offset.expire_timestamp_ms = reader.NullableInt("expire_ms", 0, kInt64Max);
+  if (!reader.ok()) return reader.status();
+  offset.offset = *committed;
+  offset.leader_epoch = static_cast<int32_t>(*epoch);
+  offset.metadata = std::move(*metadata);
+  offset.commit_timestamp_ms = *commit_ms;
+  return offset;
+}
+
 std::string EncodeClusterId(const std::string& cluster_id) {
   json out = VersionedObject();
   out["cluster_id"] = cluster_id;
@@ -328,43 +518,6 @@ absl::StatusOr<int64_t> DecodeNextProducerId(const std::string& value) {
   std::optional<int64_t> next = reader.Int("next", 0, kInt64Max);
   if (!reader.ok()) return reader.status();
   return *next;
-}
-
-bool IsValidUtf8(const std::string& text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    auto byte = static_cast<unsigned char>(text[i]);
-    size_t extra = 0;
-    uint32_t code = 0;
-    if (byte < 0x80) {
-      ++i;
-      continue;
-    } else if ((byte & 0xe0) == 0xc0) {
-      extra = 1;
-      code = byte & 0x1f;
-    } else if ((byte & 0xf0) == 0xe0) {
-      extra = 2;
-      code = byte & 0x0f;
-    } else if ((byte & 0xf8) == 0xf0) {
-      extra = 3;
-      code = byte & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size()) return false;  // Truncated sequence.
-    for (size_t j = 1; j <= extra; ++j) {
-      auto next = static_cast<unsigned char>(text[i + j]);
-      if ((next & 0xc0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3f);
-    }
-    // Reject overlong forms, surrogates and values past U+10FFFF.
-    static constexpr uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
-    if (code < kMinForLength[extra] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
 }
 
 }  // namespace codec

@@ -12,7 +12,21 @@
 //                't' <topic> \0 <key>             -> {"v":1,"value":".."}  topic-level
 //   meta         "cluster_id"                     -> {"v":1,"cluster_id":".."}
 //                "next_producer_id"               -> {"v":1,"next":N}
+//   groups       <group id>                       -> {"v":1,"protocol_type":"consumer",
+//                                                     "generation":G,"protocol":"range"|null,
+//                                                     "leader":".."|null,"state_ms":T,
+//                                                     "members":[{"id":..,"instance":..|null,
+//                                                     "client_id":..,"client_host":..,
+//                                                     "rebalance_ms":..,"session_ms":..,
+//                                                     "subscription":b64,"assignment":b64}]}
+//   offsets      <group length uint16 BE> <group id> <topic> \0 <partition int32 BE>
+//                                                 -> {"v":1,"offset":O,"leader_epoch":E,
+//                                                     "metadata":"..","commit_ms":T,
+//                                                     "expire_ms":T|null}
 // Big-endian partition numbers make a prefix scan of "<topic>\0" return partitions in order.
+// Group ids may hold any byte (even NUL), hence the length prefix in offsets keys: a scan of
+// GroupOffsetsPrefix(g) returns exactly g's offsets, by topic and partition. Member bytes are
+// base64 (JSON strings must be UTF-8).
 //
 // Values are compact JSON with a format version "v". Stored bytes are untrusted: every
 // Decode* returns kDataLoss naming the column and key when a value is malformed, and
@@ -45,6 +59,17 @@ std::string BrokerConfigPrefix();
 std::string BrokerConfigKey(const std::string& key);
 std::string TopicConfigPrefix(const std::string& topic);
 std::string TopicConfigKey(const std::string& topic, const std::string& key);
+std::string GroupKey(const std::string& group_id);
+// REQUIRES (both): group_id.size() <= kMaxGroupStringLength.
+std::string GroupOffsetsPrefix(const std::string& group_id);
+std::string OffsetKey(const std::string& group_id, const std::string& topic, int32_t partition);
+struct OffsetKeyParts {
+  std::string group_id;
+  std::string topic;
+  int32_t partition = 0;
+};
+// nullopt if `key` is not a well-formed offsets key.
+std::optional<OffsetKeyParts> ParseOffsetKey(const std::string& key);
 
 // `bytes` with non-printable bytes, quotes and backslashes escaped as \xNN.
 std::string Printable(const std::string& bytes);
@@ -67,13 +92,18 @@ absl::StatusOr<PartitionCheckpoint> DecodeCheckpoint(const std::string& key,
 std::string EncodeConfigValue(const std::string& config_value);
 absl::StatusOr<std::string> DecodeConfigValue(const std::string& key, const std::string& value);
 
+std::string EncodeGroup(const GroupRecord& group);
+absl::StatusOr<GroupRecord> DecodeGroup(const std::string& key, const std::string& value);
+
+// The value holds neither the group, topic nor partition (they are the key).
+std::string EncodeOffset(const CommittedOffset& offset);
+absl::StatusOr<CommittedOffset> DecodeOffset(const OffsetKeyParts& parts, const std::string& key,
+                                             const std::string& value);
+
 std::string EncodeClusterId(const std::string& cluster_id);
 absl::StatusOr<std::string> DecodeClusterId(const std::string& value);
 
 std::string EncodeNextProducerId(int64_t next);
 absl::StatusOr<int64_t> DecodeNextProducerId(const std::string& value);
-
-// True if `text` is well-formed UTF-8 (JSON strings must be).
-bool IsValidUtf8(const std::string& text);
 
 }  // namespace sluice::metadata::codec

@@ -98,6 +98,59 @@ absl::StatusOr<std::optional<PartitionCheckpoint>> ReadCheckpoint(KvReader& read
   return std::optional<PartitionCheckpoint>(checkpoint);
 }
 
+absl::StatusOr<std::optional<GroupRecord>> ReadGroup(KvReader& reader,
+                                                     const std::string& group_id) {
+  const std::string key = codec::GroupKey(group_id);
+  SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> value, reader.Get(Column::kGroups, key));
+  if (!value.has_value()) return std::optional<GroupRecord>();
+  SLUICE_ASSIGN_OR_RETURN(GroupRecord group, codec::DecodeGroup(key, *value));
+  return std::optional<GroupRecord>(std::move(group));
+}
+
+namespace {
+
+absl::StatusOr<std::pair<codec::OffsetKeyParts, CommittedOffset>> DecodeOffsetEntry(
+    const std::string& key, const std::string& value) {
+  std::optional<codec::OffsetKeyParts> parts = codec::ParseOffsetKey(key);
+  if (!parts.has_value()) {
+    return absl::DataLossError(absl::StrCat("metadata: ", codec::DescribeKey(Column::kOffsets, key),
+                                            " is not a legal offsets key"));
+  }
+  SLUICE_ASSIGN_OR_RETURN(CommittedOffset offset, codec::DecodeOffset(*parts, key, value));
+  return std::make_pair(std::move(*parts), std::move(offset));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<CommittedOffset>> ReadGroupOffsets(KvReader& reader,
+                                                              const std::string& group_id) {
+  SLUICE_ASSIGN_OR_RETURN(KvPairs pairs,
+                          reader.Scan(Column::kOffsets, codec::GroupOffsetsPrefix(group_id)));
+  std::vector<CommittedOffset> offsets;
+  offsets.reserve(pairs.size());
+  for (const auto& [key, value] : pairs) {
+    SLUICE_ASSIGN_OR_RETURN(auto entry, DecodeOffsetEntry(key, value));
+    offsets.push_back(std::move(entry.second));
+  }
+  return offsets;
+}
+
+absl::StatusOr<StoredGroups> ReadAllGroups(KvReader& reader) {
+  StoredGroups stored;
+  SLUICE_ASSIGN_OR_RETURN(KvPairs groups, reader.Scan(Column::kGroups, ""));
+  stored.groups.reserve(groups.size());
+  for (const auto& [key, value] : groups) {
+    SLUICE_ASSIGN_OR_RETURN(GroupRecord group, codec::DecodeGroup(key, value));
+    stored.groups.push_back(std::move(group));
+  }
+  SLUICE_ASSIGN_OR_RETURN(KvPairs offsets, reader.Scan(Column::kOffsets, ""));
+  for (const auto& [key, value] : offsets) {
+    SLUICE_ASSIGN_OR_RETURN(auto entry, DecodeOffsetEntry(key, value));
+    stored.offsets[entry.first.group_id].push_back(std::move(entry.second));
+  }
+  return stored;
+}
+
 absl::StatusOr<std::optional<std::string>> ReadClusterId(KvReader& reader) {
   SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> value,
                           reader.Get(Column::kMeta, codec::kClusterIdKey));

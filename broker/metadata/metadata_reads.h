@@ -44,6 +44,17 @@ absl::StatusOr<std::optional<PartitionCheckpoint>> ReadCheckpoint(KvReader& read
                                                                   const std::string& topic,
                                                                   int32_t partition);
 
+// nullopt if no record is stored for the group.
+absl::StatusOr<std::optional<GroupRecord>> ReadGroup(KvReader& reader, const std::string& group_id);
+
+// The group's committed offsets, sorted by (topic, partition).
+// REQUIRES: group_id.size() <= kMaxGroupStringLength.
+absl::StatusOr<std::vector<CommittedOffset>> ReadGroupOffsets(KvReader& reader,
+                                                              const std::string& group_id);
+
+// Every group record and committed offset.
+absl::StatusOr<StoredGroups> ReadAllGroups(KvReader& reader);
+
 // nullopt if the store has no cluster id yet.
 absl::StatusOr<std::optional<std::string>> ReadClusterId(KvReader& reader);
 

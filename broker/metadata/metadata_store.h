@@ -1,6 +1,7 @@
 // File: broker/metadata/metadata_store.h
 // The broker's durable metadata: topics, partition assignments, topic and broker configs,
-// per-partition log checkpoints, the cluster id and the producer id counter.
+// per-partition log checkpoints, the cluster id, the producer id counter, and consumer
+// groups with their committed offsets.
 //
 // Writes go through Apply() as a list of change records (metadata_types.h) so that the same
 // path serves request handlers today and a replicated metadata log later. Reads return
@@ -53,6 +54,17 @@ class MetadataStore {
 
   // Broker-level dynamic configs explicitly set (not defaults).
   virtual absl::StatusOr<std::map<std::string, std::string>> GetBrokerConfigs() const = 0;
+
+  // The record of one consumer group; kNotFound if none is stored (a group may still have
+  // committed offsets without a record).
+  virtual absl::StatusOr<GroupRecord> GetGroup(const std::string& group_id) const = 0;
+
+  // Offsets committed for one group, sorted by (topic, partition); empty if none.
+  virtual absl::StatusOr<std::vector<CommittedOffset>> GetCommittedOffsets(
+      const std::string& group_id) const = 0;
+
+  // Every group record and committed offset, from one consistent view.
+  virtual absl::StatusOr<StoredGroups> LoadGroups() const = 0;
 
   // Generated randomly when the store is first created, then persisted; 22 characters of
   // base64url unless replaced by SetClusterId. Never empty.

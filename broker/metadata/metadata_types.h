@@ -25,6 +25,12 @@ inline constexpr size_t kMaxConfigKeyLength = 255;
 inline constexpr int32_t kMaxPartitionsPerTopic = 100000;
 inline constexpr int32_t kMaxProducerIdBlockSize = 1 << 20;
 inline constexpr int32_t kNoLeader = -1;
+// Longest group id, member id, instance id, protocol name or commit metadata string the store
+// accepts: the longest string the Kafka protocol can carry. The coordinator applies the
+// tighter, configurable offset.metadata.max.bytes before it gets here.
+inline constexpr size_t kMaxGroupStringLength = 32767;
+// Subscription and assignment bytes of one member (opaque to the broker).
+inline constexpr size_t kMaxMemberBytes = 1 << 20;
 
 struct TopicRecord {
   std::string name;
@@ -59,6 +65,61 @@ struct PartitionCheckpoint {
   friend bool operator==(const PartitionCheckpoint&, const PartitionCheckpoint&) = default;
 };
 
+// One member of a consumer group as persisted: what Kafka's GroupMetadataValue holds.
+// `subscription` is the member's metadata for the group's selected protocol and
+// `assignment` what the leader gave it; both are opaque bytes, stored verbatim.
+struct GroupMemberRecord {
+  std::string member_id;
+  std::optional<std::string> group_instance_id;  // Static members only (KIP-345).
+  std::string client_id;
+  std::string client_host;
+  int32_t rebalance_timeout_ms = 0;
+  int32_t session_timeout_ms = 0;
+  std::string subscription;
+  std::string assignment;
+
+  friend bool operator==(const GroupMemberRecord&, const GroupMemberRecord&) = default;
+};
+
+// A consumer group's durable state: written when a generation becomes Stable (with every
+// member's assignment) and when the group becomes Empty. A group that only ever had offsets
+// committed for it (no members, "simple" group) has no GroupRecord.
+struct GroupRecord {
+  std::string group_id;
+  std::string protocol_type;  // "" for a group whose members never joined.
+  int32_t generation = 0;
+  std::optional<std::string> protocol;  // Selected protocol; nullopt while empty.
+  std::optional<std::string> leader;    // Member id of the leader; nullopt while empty.
+  // Wall-clock time the group entered its current state; for an empty group, when it became
+  // empty, which starts offsets.retention.minutes (KIP-211).
+  int64_t state_timestamp_ms = 0;
+  std::vector<GroupMemberRecord> members;
+
+  friend bool operator==(const GroupRecord&, const GroupRecord&) = default;
+};
+
+// A committed offset of one partition for one group (Kafka's OffsetCommitValue).
+struct CommittedOffset {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  int32_t leader_epoch = -1;  // -1: unknown.
+  std::string metadata;       // Client-supplied, returned verbatim by OffsetFetch.
+  int64_t commit_timestamp_ms = 0;
+  // Set only by OffsetCommit v2-4 with an explicit retention time.
+  std::optional<int64_t> expire_timestamp_ms;
+
+  friend bool operator==(const CommittedOffset&, const CommittedOffset&) = default;
+};
+
+// Everything the store holds about consumer groups, read in one consistent view (what the
+// coordinator loads at start-up). Both lists are sorted by group id; offsets within a group by
+// (topic, partition). A group id may appear in `offsets` without a record in `groups`.
+struct StoredGroups {
+  std::vector<GroupRecord> groups;
+  std::map<std::string, std::vector<CommittedOffset>> offsets;
+};
+
 // ---- Change records. Validation rules are listed with each; a batch that breaks any rule
 // ---- is rejected whole (see MetadataStore::Apply).
 
@@ -72,7 +133,8 @@ struct CreateTopic {
   std::vector<PartitionRecord> partitions;
 };
 
-// Deletes a topic and, in the same write, its partitions, configs and checkpoints.
+// Deletes a topic and, in the same write, its partitions, configs, checkpoints and the
+// offsets every group committed for it.
 // Fails kNotFound if the topic does not exist.
 struct DeleteTopic {
   std::string name;
@@ -132,9 +194,45 @@ struct AdvanceProducerIds {
   int64_t next_producer_id = 0;
 };
 
+// Replaces a group's record (creating it if absent). kInvalidArgument unless: every string is
+// UTF-8 of at most kMaxGroupStringLength bytes, generation >= 0, state_timestamp_ms >= 0,
+// member ids are non-empty and unique, instance ids unique, timeouts >= 0, subscription and
+// assignment at most kMaxMemberBytes each, and either there are members and `protocol` and
+// `leader` (one of the members) are set, or there are none and `leader` is unset.
+struct SetGroup {
+  GroupRecord group;
+};
+
+// Deletes a group's record and every offset committed for it. Deleting a group that has
+// nothing stored succeeds (the coordinator decides whether deletion is allowed).
+struct DeleteGroup {
+  std::string group_id;
+};
+
+// Stores committed offsets of one group, replacing earlier commits of the same partitions.
+// Fails kNotFound if a topic or partition does not exist; kInvalidArgument for a group id
+// or metadata that is not UTF-8 or longer than kMaxGroupStringLength, a leader epoch below
+// -1, a negative commit timestamp, or the same partition twice.
+struct CommitOffsets {
+  std::string group_id;
+  std::vector<CommittedOffset> offsets;
+};
+
+// Removes the committed offsets of the given partitions of one group (OffsetDelete, offset
+// expiry). Partitions without a stored offset are skipped.
+struct DeleteOffsets {
+  struct Partition {
+    std::string topic;
+    int32_t partition = 0;
+  };
+  std::string group_id;
+  std::vector<Partition> partitions;
+};
+
 using MetadataChange =
     std::variant<CreateTopic, DeleteTopic, SetTopicConfig, SetPartitionCount, UpdatePartition,
-                 SetBrokerConfig, SetPartitionCheckpoint, SetClusterId, AdvanceProducerIds>;
+                 SetBrokerConfig, SetPartitionCheckpoint, SetClusterId, AdvanceProducerIds,
+                 SetGroup, DeleteGroup, CommitOffsets, DeleteOffsets>;
 
 // Records for partitions [first, first + count) all hosted by `broker_id` alone, which leads
 // them at epoch 0: the assignment a single broker gives new partitions.

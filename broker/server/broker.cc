@@ -1,19 +1,31 @@
 #include "broker/server/broker.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "broker/group/group_metrics.h"
 #include "broker/metadata/rocksdb_metadata_store.h"
 #include "broker/server/handlers/api_versions.h"
 #include "broker/server/handlers/create_topics.h"
+#include "broker/server/handlers/delete_groups.h"
 #include "broker/server/handlers/delete_topics.h"
 #include "broker/server/handlers/describe_configs.h"
+#include "broker/server/handlers/describe_groups.h"
 #include "broker/server/handlers/fetch.h"
 #include "broker/server/handlers/find_coordinator.h"
+#include "broker/server/handlers/heartbeat.h"
 #include "broker/server/handlers/init_producer_id.h"
+#include "broker/server/handlers/join_group.h"
+#include "broker/server/handlers/leave_group.h"
+#include "broker/server/handlers/list_groups.h"
 #include "broker/server/handlers/list_offsets.h"
 #include "broker/server/handlers/metadata.h"
+#include "broker/server/handlers/offset_commit.h"
+#include "broker/server/handlers/offset_delete.h"
+#include "broker/server/handlers/offset_fetch.h"
 #include "broker/server/handlers/produce.h"
+#include "broker/server/handlers/sync_group.h"
 #include "broker/server/storage_collector.h"
 #include "common/kafka/records/crc32c.h"
 #include "common/log.h"
@@ -21,9 +33,55 @@
 
 namespace sluice::server {
 
+namespace {
+
+int64_t WallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+// One asio timer armed at the group coordinator's earliest deadline; when it fires the
+// coordinator runs what is due (group/group_coordinator.h) and names the next deadline.
+class GroupTimer {
+ public:
+  GroupTimer(boost::asio::io_context& io, group::GroupCoordinator& groups)
+      : strand_(boost::asio::make_strand(io)), timer_(strand_), groups_(groups) {}
+
+  // Thread-safe.
+  void WakeAt(int64_t deadline_ms) {
+    boost::asio::post(strand_, [this, deadline_ms] { Arm(deadline_ms); });
+  }
+
+ private:
+  void Arm(int64_t deadline_ms) {
+    if (armed_ && deadline_ms >= armed_at_ms_) return;
+    armed_ = true;
+    armed_at_ms_ = deadline_ms;
+    timer_.expires_after(
+        std::chrono::milliseconds(std::max<int64_t>(0, deadline_ms - WallClockMs())));
+    timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;  // Re-armed earlier, or shutting down.
+      armed_ = false;
+      if (std::optional<int64_t> next = groups_.Tick()) Arm(*next);
+    });
+  }
+
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  boost::asio::steady_timer timer_;
+  group::GroupCoordinator& groups_;
+  bool armed_ = false;  // On strand_.
+  int64_t armed_at_ms_ = 0;
+};
+
 Broker::Broker(const BrokerConfig& config) : config_(config) {}
 
-Broker::~Broker() = default;
+Broker::~Broker() {
+  // Before members go: the coordinator's write thread may still wake the timer.
+  if (groups_) groups_->Stop();
+}
 
 absl::StatusOr<std::unique_ptr<Broker>> Broker::Create(const BrokerConfig& config) {
   std::unique_ptr<Broker> broker(new Broker(config));
@@ -56,8 +114,13 @@ absl::Status Broker::Init() {
   SLUICE_RETURN_IF_ERROR(topics_->Load());
   producer_ids_ = std::make_unique<ProducerIdAllocator>(*store_);
   fetch_waiters_ = std::make_unique<FetchWaiters>();
-  context_ = std::make_unique<BrokerContext>(BrokerContext{
-      config_, *store_, *topics_, *producer_ids_, *fetch_waiters_, store_->ClusterId(), io_});
+  groups_ = std::make_unique<group::GroupCoordinator>(*store_, config_.Groups(), WallClockMs);
+  group_timer_ = std::make_unique<GroupTimer>(io_, *groups_);
+  groups_->SetWakeup(
+      [timer = group_timer_.get()](int64_t deadline_ms) { timer->WakeAt(deadline_ms); });
+  context_ = std::make_unique<BrokerContext>(BrokerContext{config_, *store_, *topics_,
+                                                           *producer_ids_, *fetch_waiters_,
+                                                           store_->ClusterId(), io_, *groups_});
 
   dispatcher_ = std::make_unique<Dispatcher>(probe_.get());
   RegisterHandlers();
@@ -69,6 +132,17 @@ absl::Status Broker::Init() {
   SLUICE_RETURN_IF_ERROR(listener_->Start(config_.listener));
   http_ = std::make_unique<HttpServer>(io_, registry_);
   http_->AddCollectable(std::make_shared<StorageCollector>(*topics_));
+  http_->AddCollectable(std::make_shared<group::GroupMetrics>(
+      *groups_,
+      [topics = topics_.get()](const std::string& topic,
+                               int32_t partition) -> std::optional<int64_t> {
+        auto view = topics->Find(topic);
+        if (view == nullptr || partition < 0 ||
+            partition >= static_cast<int32_t>(view->partitions.size())) {
+          return std::nullopt;
+        }
+        return view->partitions[partition].log->high_watermark();
+      }));
   SLUICE_RETURN_IF_ERROR(http_->Start(config_.http_listener));
   SLUICE_LOG(kInfo) << "cluster " << context_->cluster_id << ", node " << config_.node_id
                     << ": Kafka listener on " << config_.listener.host << ":" << listener_->port()
@@ -89,18 +163,36 @@ void Broker::RegisterHandlers() {
   dispatcher_->Register(std::make_unique<FetchHandler>(*context_));
   dispatcher_->Register(std::make_unique<ListOffsetsHandler>(*context_));
   dispatcher_->Register(std::make_unique<FindCoordinatorHandler>(*context_));
+  dispatcher_->Register(std::make_unique<JoinGroupHandler>(*context_));
+  dispatcher_->Register(std::make_unique<SyncGroupHandler>(*context_));
+  dispatcher_->Register(std::make_unique<HeartbeatHandler>(*context_));
+  dispatcher_->Register(std::make_unique<LeaveGroupHandler>(*context_));
+  dispatcher_->Register(std::make_unique<OffsetCommitHandler>(*context_));
+  dispatcher_->Register(std::make_unique<OffsetFetchHandler>(*context_));
+  dispatcher_->Register(std::make_unique<DescribeGroupsHandler>(*context_));
+  dispatcher_->Register(std::make_unique<ListGroupsHandler>(*context_));
+  dispatcher_->Register(std::make_unique<DeleteGroupsHandler>(*context_));
+  dispatcher_->Register(std::make_unique<OffsetDeleteHandler>(*context_));
 }
 
 absl::Status Broker::Run() {
   work_ =
       std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
           io_.get_executor());
+  // Groups load once the listener is up; until then group requests get
+  // COORDINATOR_LOAD_IN_PROGRESS.
+  boost::asio::post(io_, [this] {
+    if (absl::Status loaded = groups_->Load(); !loaded.ok()) {
+      SLUICE_LOG(kError) << "consumer groups unavailable: " << loaded;
+    }
+  });
   std::vector<std::thread> threads;
   for (int i = 1; i < config_.io_threads; ++i) threads.emplace_back([this] { io_.run(); });
   http_->SetReady(true);
   SLUICE_LOG(kInfo) << "ready";
   io_.run();
   for (auto& t : threads) t.join();
+  groups_->Stop();  // Finishes queued group writes while the store is still open.
   SLUICE_LOG(kInfo) << "flushing and closing logs";
   absl::Status closed = logs_->CloseAll();
   store_.reset();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "broker/group/group_coordinator.h"
 #include "broker/log/log_manager.h"
 #include "broker/metadata/metadata_store.h"
 #include "broker/server/asio.h"
@@ -24,6 +25,8 @@
 #include "prometheus/registry.h"
 
 namespace sluice::server {
+
+class GroupTimer;  // broker.cc: runs the group coordinator's deadlines on io_.
 
 class Broker {
  public:
@@ -53,9 +56,11 @@ class Broker {
   std::unique_ptr<TopicTable> topics_;
   std::unique_ptr<ProducerIdAllocator> producer_ids_;
   std::unique_ptr<FetchWaiters> fetch_waiters_;
+  std::unique_ptr<group::GroupCoordinator> groups_;
   std::unique_ptr<BrokerContext> context_;
   std::unique_ptr<Dispatcher> dispatcher_;
   boost::asio::io_context io_;
+  std::unique_ptr<GroupTimer> group_timer_;
   std::unique_ptr<KafkaListener> listener_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;

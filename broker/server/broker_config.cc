@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <fstream>
+#include <functional>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -72,102 +73,144 @@ HostPort BrokerConfig::Advertised() const {
   return hp;
 }
 
-const std::vector<ConfigKeyDoc>& BrokerConfigKeys() {
-  static const std::vector<ConfigKeyDoc> keys = {
-      {"data.dir", "data", "directory holding partition logs and the metadata store"},
-      {"listeners", "127.0.0.1:9092", "host:port of the Kafka listener"},
-      {"advertised.listeners", "(listeners)", "host:port announced to clients in Metadata"},
-      {"http.listeners", "127.0.0.1:8090", "host:port of /metrics, /healthz and /readyz"},
-      {"node.id", "0", "this broker's id"},
-      {"io.threads", "2", "threads serving network requests"},
-      {"auto.create.topics.enable", "true", "create unknown topics named in Metadata requests"},
-      {"num.partitions", "1", "partitions of auto-created topics and of CreateTopics with -1"},
-      {"default.replication.factor", "1", "replication factor when CreateTopics gives -1"},
-      {"log.segment.bytes", "1073741824", "roll a segment when it would pass this size"},
-      {"log.segment.ms", "604800000", "roll a non-empty segment older than this"},
-      {"log.index.interval.bytes", "4096", "bytes between sparse offset index entries"},
-      {"message.max.bytes", "1048588", "largest record batch accepted"},
-      {"socket.request.max.bytes", "104857600", "largest request frame accepted"},
-      {"max.inflight.requests.per.connection", "100", "pipelined requests read ahead"},
-      {"log.level", "info", "debug, info, warn or error"},
+namespace {
+
+// One key: how its value is shown and how it is set. Every list of keys (--help,
+// DescribeConfigs, BrokerConfigValues) comes from KeySpecs(), so they cannot disagree.
+struct KeySpec {
+  const char* key;
+  const char* doc;
+  std::function<std::string(const BrokerConfig&)> get;
+  std::function<absl::Status(BrokerConfig&, const std::string& value)> set;
+  const char* default_text = nullptr;  // Shown instead of the built-in value when set.
+};
+
+template <typename T>
+KeySpec Int(const char* key, T BrokerConfig::*field, T min, T max, const char* doc) {
+  return {key, doc, [field](const BrokerConfig& c) { return std::to_string(c.*field); },
+          [key, field, min, max](BrokerConfig& c, const std::string& v) {
+            return ParseInt<T>(key, v, min, max, &(c.*field));
+          }};
+}
+
+KeySpec Bool(const char* key, bool BrokerConfig::*field, const char* doc) {
+  return {key, doc,
+          [field](const BrokerConfig& c) { return std::string(c.*field ? "true" : "false"); },
+          [key, field](BrokerConfig& c, const std::string& v) {
+            return ParseBool(key, v, &(c.*field));
+          }};
+}
+
+KeySpec Address(const char* key, HostPort BrokerConfig::*field, const char* doc) {
+  return {key, doc, [field](const BrokerConfig& c) { return (c.*field).ToString(); },
+          [field](BrokerConfig& c, const std::string& v) -> absl::Status {
+            SLUICE_ASSIGN_OR_RETURN(c.*field, ParseHostPort(v));
+            return absl::OkStatus();
+          }};
+}
+
+const std::vector<KeySpec>& KeySpecs() {
+  constexpr int32_t kMaxI32 = std::numeric_limits<int32_t>::max();
+  constexpr int64_t kMaxI64 = std::numeric_limits<int64_t>::max();
+  using C = BrokerConfig;
+  static const std::vector<KeySpec> specs = {
+      {"data.dir", "directory holding partition logs and the metadata store",
+       [](const C& c) { return c.data_dir; },
+       [](C& c, const std::string& v) {
+         if (v.empty()) return absl::InvalidArgumentError("config data.dir: must not be empty");
+         c.data_dir = v;
+         return absl::OkStatus();
+       }},
+      Address("listeners", &C::listener, "host:port of the Kafka listener"),
+      {"advertised.listeners", "host:port announced to clients in Metadata",
+       [](const C& c) { return c.Advertised().ToString(); },
+       [](C& c, const std::string& v) -> absl::Status {
+         SLUICE_ASSIGN_OR_RETURN(c.advertised_listener, ParseHostPort(v));
+         return absl::OkStatus();
+       },
+       "(listeners)"},
+      Address("http.listeners", &C::http_listener, "host:port of /metrics, /healthz and /readyz"),
+      Int("node.id", &C::node_id, 0, kMaxI32, "this broker's id"),
+      Int("io.threads", &C::io_threads, 1, 64, "threads serving network requests"),
+      Bool("auto.create.topics.enable", &C::auto_create_topics,
+           "create unknown topics named in Metadata requests"),
+      Int("num.partitions", &C::num_partitions, 1, 100000,
+          "partitions of auto-created topics and of CreateTopics with -1"),
+      Int<int16_t>("default.replication.factor", &C::default_replication_factor, 1, 1,
+                   "replication factor when CreateTopics gives -1"),
+      Int<int64_t>("log.segment.bytes", &C::segment_bytes, 14, kMaxI32,
+                    "roll a segment when it would pass this size"),
+      Int<int64_t>("log.segment.ms", &C::segment_ms, 1, kMaxI64,
+                    "roll a non-empty segment older than this"),
+      Int("log.index.interval.bytes", &C::log_index_interval_bytes, 0, kMaxI32,
+          "bytes between sparse offset index entries"),
+      Int("message.max.bytes", &C::message_max_bytes, 0, kMaxI32, "largest record batch accepted"),
+      Int("socket.request.max.bytes", &C::socket_request_max_bytes, 64, kMaxI32,
+          "largest request frame accepted"),
+      Int("max.inflight.requests.per.connection", &C::max_inflight_requests_per_connection, 1,
+          10000, "pipelined requests read ahead"),
+      {"log.level", "debug, info, warn or error", [](const C& c) { return c.log_level; },
+       [](C& c, const std::string& v) {
+         if (v != "debug" && v != "info" && v != "warn" && v != "error") {
+           return absl::InvalidArgumentError("config log.level: must be debug, info, warn or error");
+         }
+         c.log_level = v;
+         return absl::OkStatus();
+       }},
+      Int("group.min.session.timeout.ms", &C::group_min_session_timeout_ms, 0, kMaxI32,
+          "smallest session timeout a group member may ask for"),
+      Int("group.max.session.timeout.ms", &C::group_max_session_timeout_ms, 0, kMaxI32,
+          "largest session timeout a group member may ask for"),
+      Int("group.initial.rebalance.delay.ms", &C::group_initial_rebalance_delay_ms, 0, kMaxI32,
+          "how long the first rebalance of an empty group waits for more members"),
+      Int("offset.metadata.max.bytes", &C::offset_metadata_max_bytes, 0, kMaxI32,
+          "largest metadata string of a committed offset"),
+      Int("offsets.retention.minutes", &C::offsets_retention_minutes, 1, kMaxI32,
+          "committed offsets of an empty group are deleted after this long"),
+      Int<int64_t>("offsets.retention.check.interval.ms", &C::offsets_retention_check_interval_ms,
+                   1, kMaxI64, "how often expired offsets and empty groups are looked for"),
   };
+  return specs;
+}
+
+}  // namespace
+
+const std::vector<ConfigKeyDoc>& BrokerConfigKeys() {
+  static const std::vector<ConfigKeyDoc> keys = [] {
+    std::vector<ConfigKeyDoc> out;
+    const BrokerConfig defaults;
+    for (const KeySpec& spec : KeySpecs()) {
+      out.push_back({spec.key, spec.default_text ? spec.default_text : spec.get(defaults),
+                     spec.doc});
+    }
+    return out;
+  }();
   return keys;
 }
 
 std::map<std::string, std::string> BrokerConfigValues(const BrokerConfig& c) {
-  auto b = [](bool v) { return std::string(v ? "true" : "false"); };
-  return {
-      {"data.dir", c.data_dir},
-      {"listeners", c.listener.ToString()},
-      {"advertised.listeners", c.Advertised().ToString()},
-      {"http.listeners", c.http_listener.ToString()},
-      {"node.id", std::to_string(c.node_id)},
-      {"io.threads", std::to_string(c.io_threads)},
-      {"auto.create.topics.enable", b(c.auto_create_topics)},
-      {"num.partitions", std::to_string(c.num_partitions)},
-      {"default.replication.factor", std::to_string(c.default_replication_factor)},
-      {"log.segment.bytes", std::to_string(c.segment_bytes)},
-      {"log.segment.ms", std::to_string(c.segment_ms)},
-      {"log.index.interval.bytes", std::to_string(c.log_index_interval_bytes)},
-      {"message.max.bytes", std::to_string(c.message_max_bytes)},
-      {"socket.request.max.bytes", std::to_string(c.socket_request_max_bytes)},
-      {"max.inflight.requests.per.connection",
-       std::to_string(c.max_inflight_requests_per_connection)},
-      {"log.level", c.log_level},
-  };
+  std::map<std::string, std::string> out;
+  for (const KeySpec& spec : KeySpecs()) out[spec.key] = spec.get(c);
+  return out;
 }
 
 absl::Status SetBrokerConfigKey(BrokerConfig& c, const std::string& key, const std::string& value) {
-  constexpr int32_t kMaxI32 = std::numeric_limits<int32_t>::max();
-  if (key == "data.dir") {
-    if (value.empty()) return absl::InvalidArgumentError("config data.dir: must not be empty");
-    c.data_dir = value;
-    return absl::OkStatus();
-  }
-  if (key == "listeners") {
-    SLUICE_ASSIGN_OR_RETURN(c.listener, ParseHostPort(value));
-    return absl::OkStatus();
-  }
-  if (key == "advertised.listeners") {
-    SLUICE_ASSIGN_OR_RETURN(c.advertised_listener, ParseHostPort(value));
-    return absl::OkStatus();
-  }
-  if (key == "http.listeners") {
-    SLUICE_ASSIGN_OR_RETURN(c.http_listener, ParseHostPort(value));
-    return absl::OkStatus();
-  }
-  if (key == "node.id") return ParseInt<int32_t>(key, value, 0, kMaxI32, &c.node_id);
-  if (key == "io.threads") return ParseInt<int32_t>(key, value, 1, 64, &c.io_threads);
-  if (key == "auto.create.topics.enable") return ParseBool(key, value, &c.auto_create_topics);
-  if (key == "num.partitions") return ParseInt<int32_t>(key, value, 1, 100000, &c.num_partitions);
-  if (key == "default.replication.factor") {
-    return ParseInt<int16_t>(key, value, 1, 1, &c.default_replication_factor);
-  }
-  if (key == "log.segment.bytes") {
-    return ParseInt<int64_t>(key, value, 14, kMaxI32, &c.segment_bytes);
-  }
-  if (key == "log.segment.ms") {
-    return ParseInt<int64_t>(key, value, 1, std::numeric_limits<int64_t>::max(), &c.segment_ms);
-  }
-  if (key == "log.index.interval.bytes") {
-    return ParseInt<int32_t>(key, value, 0, kMaxI32, &c.log_index_interval_bytes);
-  }
-  if (key == "message.max.bytes")
-    return ParseInt<int32_t>(key, value, 0, kMaxI32, &c.message_max_bytes);
-  if (key == "socket.request.max.bytes") {
-    return ParseInt<int32_t>(key, value, 64, kMaxI32, &c.socket_request_max_bytes);
-  }
-  if (key == "max.inflight.requests.per.connection") {
-    return ParseInt<int32_t>(key, value, 1, 10000, &c.max_inflight_requests_per_connection);
-  }
-  if (key == "log.level") {
-    if (value != "debug" && value != "info" && value != "warn" && value != "error") {
-      return absl::InvalidArgumentError("config log.level: must be debug, info, warn or error");
-    }
-    c.log_level = value;
-    return absl::OkStatus();
+  for (const KeySpec& spec : KeySpecs()) {
+    if (key == spec.key) return spec.set(c, value);
   }
   return absl::InvalidArgumentError(absl::StrCat("unknown config key '", key, "'"));
+}
+
+group::GroupConfig BrokerConfig::Groups() const {
+  group::GroupConfig g;
+  g.min_session_timeout_ms = group_min_session_timeout_ms;
+  g.max_session_timeout_ms = group_max_session_timeout_ms;
+  g.initial_rebalance_delay_ms = group_initial_rebalance_delay_ms;
+  g.offset_metadata_max_bytes = offset_metadata_max_bytes;
+  g.offsets_retention_ms = int64_t{offsets_retention_minutes} * 60 * 1000;
+  g.offsets_retention_check_interval_ms = offsets_retention_check_interval_ms;
+  g.max_group_record_bytes = message_max_bytes;
+  return g;
 }
 
 absl::StatusOr<std::map<std::string, std::string>> ReadPropertiesFile(const std::string& path) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "broker/group/group_types.h"
 
 namespace sluice::server {
 
@@ -44,15 +45,25 @@ struct BrokerConfig {
   int32_t log_index_interval_bytes = 4096;
   std::string log_level = "info";
 
+  // Consumer groups (Kafka's keys and defaults; see broker/group/group_types.h).
+  int32_t group_min_session_timeout_ms = 6000;
+  int32_t group_max_session_timeout_ms = 1800000;
+  int32_t group_initial_rebalance_delay_ms = 3000;
+  int32_t offset_metadata_max_bytes = 4096;
+  int32_t offsets_retention_minutes = 7 * 24 * 60;
+  int64_t offsets_retention_check_interval_ms = 600000;
+
   // The listener clients should dial, as announced in Metadata.
   HostPort Advertised() const;
+  // The group coordinator's settings from the keys above.
+  group::GroupConfig Groups() const;
 };
 
-// One documented key, for --help and the README.
+// One documented key, for --help, DescribeConfigs and the README.
 struct ConfigKeyDoc {
-  const char* key;
-  const char* default_value;
-  const char* doc;
+  std::string key;
+  std::string default_value;
+  std::string doc;
 };
 const std::vector<ConfigKeyDoc>& BrokerConfigKeys();
 

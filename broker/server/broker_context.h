@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "broker/group/group_coordinator.h"
 #include "broker/metadata/metadata_store.h"
 #include "broker/server/asio.h"
 #include "broker/server/broker_config.h"
@@ -22,6 +23,7 @@ struct BrokerContext {
   FetchWaiters& fetch_waiters;
   std::string cluster_id;
   boost::asio::io_context& io;  // for timers of long-polling fetches
+  group::GroupCoordinator& groups;
 };
 
 }  // namespace sluice::server

@@ -22,6 +22,51 @@ KafkaError BatchValidationError(const absl::Status& status) {
   }
 }
 
+KafkaError GroupErrorCode(group::GroupError error) {
+  using group::GroupError;
+  switch (error) {
+    case GroupError::kNone:
+      return KafkaError::kNone;
+    case GroupError::kUnknownServerError:
+      return KafkaError::kUnknownServerError;
+    case GroupError::kUnknownTopicOrPartition:
+      return KafkaError::kUnknownTopicOrPartition;
+    case GroupError::kOffsetMetadataTooLarge:
+      return KafkaError::kOffsetMetadataTooLarge;
+    case GroupError::kCoordinatorLoadInProgress:
+      return KafkaError::kCoordinatorLoadInProgress;
+    case GroupError::kCoordinatorNotAvailable:
+      return KafkaError::kCoordinatorNotAvailable;
+    case GroupError::kNotCoordinator:
+      return KafkaError::kNotCoordinator;
+    case GroupError::kIllegalGeneration:
+      return KafkaError::kIllegalGeneration;
+    case GroupError::kInconsistentGroupProtocol:
+      return KafkaError::kInconsistentGroupProtocol;
+    case GroupError::kInvalidGroupId:
+      return KafkaError::kInvalidGroupId;
+    case GroupError::kUnknownMemberId:
+      return KafkaError::kUnknownMemberId;
+    case GroupError::kInvalidSessionTimeout:
+      return KafkaError::kInvalidSessionTimeout;
+    case GroupError::kRebalanceInProgress:
+      return KafkaError::kRebalanceInProgress;
+    case GroupError::kInvalidCommitOffsetSize:
+      return KafkaError::kInvalidCommitOffsetSize;
+    case GroupError::kNonEmptyGroup:
+      return KafkaError::kNonEmptyGroup;
+    case GroupError::kGroupIdNotFound:
+      return KafkaError::kGroupIdNotFound;
+    case GroupError::kMemberIdRequired:
+      return KafkaError::kMemberIdRequired;
+    case GroupError::kFencedInstanceId:
+      return KafkaError::kFencedInstanceId;
+    case GroupError::kGroupSubscribedToTopic:
+      return KafkaError::kGroupSubscribedToTopic;
+  }
+  return KafkaError::kUnknownServerError;
+}
+
 KafkaError LogError(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kOk:

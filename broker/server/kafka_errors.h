@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "broker/group/group_types.h"
 
 namespace sluice::server {
 
@@ -19,13 +20,22 @@ enum class KafkaError : int16_t {
   kLeaderNotAvailable = 5,
   kNotLeaderOrFollower = 6,
   kRequestTimedOut = 7,
-  kCoordinatorNotAvailable = 15,
   kMessageTooLarge = 10,
+  kOffsetMetadataTooLarge = 12,
+  kCoordinatorLoadInProgress = 14,
+  kCoordinatorNotAvailable = 15,
   kNotCoordinator = 16,
   kInvalidTopicException = 17,
   kRecordListTooLarge = 18,
   kNotEnoughReplicas = 19,
   kInvalidRequiredAcks = 21,
+  kIllegalGeneration = 22,
+  kInconsistentGroupProtocol = 23,
+  kInvalidGroupId = 24,
+  kUnknownMemberId = 25,
+  kInvalidSessionTimeout = 26,
+  kRebalanceInProgress = 27,
+  kInvalidCommitOffsetSize = 28,
   kInvalidTimestamp = 32,
   kUnsupportedSaslMechanism = 33,
   kUnsupportedVersion = 35,
@@ -44,9 +54,14 @@ enum class KafkaError : int16_t {
   kTransactionalIdAuthorizationFailed = 53,
   kKafkaStorageError = 56,
   kUnknownProducerId = 59,
+  kNonEmptyGroup = 68,
+  kGroupIdNotFound = 69,
   kUnsupportedCompressionType = 76,
-  kUnknownTopicId = 100,
+  kMemberIdRequired = 79,
+  kFencedInstanceId = 82,
+  kGroupSubscribedToTopic = 86,
   kInvalidRecord = 87,
+  kUnknownTopicId = 100,
 };
 
 inline int16_t Code(KafkaError e) { return static_cast<int16_t>(e); }
@@ -54,6 +69,10 @@ inline int16_t Code(KafkaError e) { return static_cast<int16_t>(e); }
 // Error of a record batch refused by validation (see common/kafka/records/validate.h
 // for the status codes it uses).
 KafkaError BatchValidationError(const absl::Status& status);
+
+// Error code of a group coordinator outcome (broker/group/group_types.h names each).
+KafkaError GroupErrorCode(group::GroupError error);
+inline int16_t Code(group::GroupError e) { return Code(GroupErrorCode(e)); }
 
 // Error of a failed log operation (storage failures, offsets out of range).
 KafkaError LogError(const absl::Status& status);

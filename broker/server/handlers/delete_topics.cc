@@ -39,6 +39,8 @@ kafka::DeleteTopicsResponse DeleteTopicsHandler::ServeNow(
         result.error_code =
             Code(gone ? KafkaError::kUnknownTopicOrPartition : KafkaError::kUnknownServerError);
         result.error_message = std::string(s.message());
+      } else {
+        broker_.groups.ForgetTopic(view->record.name);  // The store dropped its offsets.
       }
     }
     response.responses.push_back(std::move(result));

@@ -1,11 +1,10 @@
 // File: broker/server/handlers/find_coordinator.h
-// FindCoordinator (key 10), v0-3. A single broker coordinates every group itself, so
-// group lookups name this broker; the group APIs themselves are not served yet, and
-// clients that go on to JoinGroup get UNSUPPORTED_VERSION from their own version check.
-// Transaction coordinators are refused with COORDINATOR_NOT_AVAILABLE.
+// FindCoordinator (key 10), v0-3. A single broker coordinates every group itself
+// (broker/group), so group lookups name this broker. Transaction coordinators are refused
+// with COORDINATOR_NOT_AVAILABLE.
 //
-// This API is advertised even before groups exist because librdkafka 2.0.2 enables lz4
-// only when the broker lists FindCoordinator v0 (reference/protocol.md).
+// v0 matters beyond groups: librdkafka 2.0.2 enables lz4 only when the broker lists
+// FindCoordinator v0 (reference/protocol.md).
 #pragma once
 
 #include "broker/server/api_handler.h"

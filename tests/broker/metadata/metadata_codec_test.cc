@@ -164,15 +164,5 @@ TEST(CodecTest, DescribeKeyEscapesNonPrintableBytes) {
             "column 'partitions' key 't\\x00\\x00\\x00\\x00\\x01'");
 }
 
-TEST(Utf8Test, AcceptsWellFormedAndRejectsMalformed) {
-  EXPECT_TRUE(codec::IsValidUtf8("plain"));
-  EXPECT_TRUE(codec::IsValidUtf8("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"));
-  EXPECT_FALSE(codec::IsValidUtf8("\xff"));
-  EXPECT_FALSE(codec::IsValidUtf8("\xc3"));              // Truncated.
-  EXPECT_FALSE(codec::IsValidUtf8("\xc0\xaf"));          // Overlong.
-  EXPECT_FALSE(codec::IsValidUtf8("\xed\xa0\x80"));      // Surrogate.
-  EXPECT_FALSE(codec::IsValidUtf8("\xf4\x90\x80\x80"));  // Past U+10FFFF.
-}
-
 }  // namespace
 }  // namespace sluice::metadata
