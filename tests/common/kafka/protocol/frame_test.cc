@@ -21,7 +21,7 @@ TEST(ApiKeysTest, TableHoldsSluicesVersionRanges) {
   ASSERT_NE(offset_delete, nullptr);
   EXPECT_EQ(offset_delete->first_flexible_version, -1);
   EXPECT_EQ(FindApi(17), nullptr);  // SaslHandshake: not generated
-  EXPECT_EQ(GeneratedApis().size(), 26u);
+  EXPECT_EQ(GeneratedApis().size(), 29u);
   EXPECT_EQ(static_cast<int16_t>(ApiKey::kDescribeCluster), 60);
 }
 
