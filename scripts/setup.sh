@@ -18,6 +18,7 @@ debian_packages=(
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libbz2-dev libgflags-dev
   librdkafka-dev kcat clang-14 libclang-rt-14-dev clang-format-14
   openjdk-17-jdk-headless maven unzip curl python3-matplotlib
+  openssl  # tests/operator: a CA that did not sign the API server
 )
 
 install_debian() {

@@ -12,7 +12,9 @@ Environment:
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -69,10 +71,38 @@ def k8s() -> Cluster:
 @pytest.fixture
 def namespace(k8s: Cluster, request):
     """A fresh namespace for one test, deleted (without waiting) afterwards."""
-    ns = f"t-{request.node.name.lower().replace('_', '-')[:40].strip('-')}-{os.getpid() % 10000}"
+    # Unique per test and parameter set (parametrized names share their first 40 characters).
+    slug = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower())[:36].strip("-")
+    digest = hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:5]
+    ns = f"t-{slug}-{digest}-{os.getpid() % 10000}"
     k8s.kubectl("create", "namespace", ns)
     wait_until(lambda: k8s.kubectl("-n", ns, "get", "serviceaccount", "default",
                                    check=False).returncode == 0,
                60, f"the default ServiceAccount in {ns}")
     yield ns
     k8s.kubectl("delete", "namespace", ns, "--wait=false", check=False)
+
+
+@pytest.fixture(scope="session")
+def crds(k8s: Cluster) -> Cluster:
+    """The Sluice CRDs from manifests/crds, applied and Established."""
+    from operator_harness import install_crds
+    install_crds(k8s)
+    return k8s
+
+
+@pytest.fixture
+def operator_factory(crds: Cluster, tmp_path):
+    """Starts sluice-operator processes (operator_harness.Operator); all are stopped at the end."""
+    from operator_harness import Operator
+    started = []
+
+    def start(*args: str, name: str = "operator") -> Operator:
+        op = Operator(crds, tmp_path / f"{name}-{len(started)}.log", *args)
+        started.append(op)
+        return op
+
+    yield start
+    for op in started:
+        if op.running():
+            op.kill()
