@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <thread>
 
-#include "broker/server/asio.h"
 #include "broker/server/broker.h"
 #include "broker/server/broker_config.h"
+#include "common/asio.h"
 #include "common/log.h"
 
 int main(int argc, char** argv) {

@@ -61,3 +61,25 @@ void LogLine(LogLevel level, const std::string& message) {
 }
 
 }  // namespace sluice
+
+namespace sluice::log_internal {
+
+bool RateLimit::Allow(int64_t* suppressed) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  int64_t next = next_ns_.load();
+  if (now < next || !next_ns_.compare_exchange_strong(next, now + interval_ns_)) {
+    suppressed_.fetch_add(1);
+    return false;
+  }
+  *suppressed = suppressed_.exchange(0);
+  return true;
+}
+
+std::string SuppressedNote(int64_t suppressed) {
+  return suppressed == 0 ? std::string()
+                         : "[" + std::to_string(suppressed) + " similar messages suppressed] ";
+}
+
+}  // namespace sluice::log_internal

@@ -3,6 +3,8 @@
 // Thread-safe: each line is written with a single write(2).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <sstream>
 #include <string>
 
@@ -30,6 +32,22 @@ class LogMessage {
   LogLevel level_;
   std::ostringstream stream_;
 };
+
+// Lets one message through per interval; counts the ones it holds back. Thread-safe.
+class RateLimit {
+ public:
+  explicit RateLimit(double seconds) : interval_ns_(static_cast<int64_t>(seconds * 1e9)) {}
+  // True if a message may be logged now; then *suppressed is how many were held back since
+  // the last one.
+  bool Allow(int64_t* suppressed);
+
+ private:
+  const int64_t interval_ns_;
+  std::atomic<int64_t> next_ns_{0};
+  std::atomic<int64_t> suppressed_{0};
+};
+
+std::string SuppressedNote(int64_t suppressed);
 }  // namespace log_internal
 
 }  // namespace sluice
@@ -38,3 +56,18 @@ class LogMessage {
   if (::sluice::LogLevel::level < ::sluice::GetLogLevel()) { \
   } else                                                     \
     ::sluice::log_internal::LogMessage(::sluice::LogLevel::level).stream()
+
+// Like SLUICE_LOG, but at most one message per `seconds` from this call site (for errors
+// that can repeat per request, such as a full disk); the next one says how many were
+// dropped. Use as a statement.
+#define SLUICE_LOG_EVERY_SECONDS(level, seconds) \
+  SLUICE_LOG_EVERY_SECONDS_IMPL(level, seconds, SLUICE_LOG_CONCAT(sluice_rate_limit_, __LINE__))
+#define SLUICE_LOG_CONCAT(a, b) SLUICE_LOG_CONCAT_IMPL(a, b)
+#define SLUICE_LOG_CONCAT_IMPL(a, b) a##b
+#define SLUICE_LOG_EVERY_SECONDS_IMPL(level, seconds, limiter)                                     \
+  static ::sluice::log_internal::RateLimit limiter(seconds);                                       \
+  if (int64_t sluice_log_dropped = 0;                                                               \
+      ::sluice::LogLevel::level < ::sluice::GetLogLevel() || !limiter.Allow(&sluice_log_dropped)) { \
+  } else                                                                                           \
+    ::sluice::log_internal::LogMessage(::sluice::LogLevel::level).stream()                         \
+        << ::sluice::log_internal::SuppressedNote(sluice_log_dropped)

@@ -43,12 +43,22 @@ install_debian() {
 
 install_kafka_jars() {
   local dest="$SLUICE_KAFKA_LIBS"
-  if [[ -f "$dest/.complete" ]]; then return; fi
+  # The marker holds a digest of the pom and the version, so a cache made from an older
+  # pom (e.g. before kafka_2.13 was added for kafka-configs) is fetched again.
+  local want
+  want="$( (cat "$here/kafka/pom.xml"; echo "$SLUICE_KAFKA_VERSION") | sha256sum | cut -d' ' -f1)"
+  if [[ -f "$dest/.complete" && "$(cat "$dest/.complete")" == "$want" ]]; then return; fi
   echo "setup: fetching Apache Kafka $SLUICE_KAFKA_VERSION clients and tools"
-  rm -rf "$dest" && mkdir -p "$dest"
+  # Fetched beside the cache and swapped in, so tools running meanwhile keep their jars.
+  local fresh="$dest.new.$$"
+  rm -rf "$fresh" && mkdir -p "$fresh"
   mvn -q -B -f "$here/kafka/pom.xml" -Dkafka.version="$SLUICE_KAFKA_VERSION" \
-    dependency:copy-dependencies -DoutputDirectory="$dest" -DincludeScope=runtime
-  touch "$dest/.complete"
+    dependency:copy-dependencies -DoutputDirectory="$fresh" -DincludeScope=runtime
+  echo "$want" >"$fresh/.complete"
+  rm -rf "$dest.old"
+  if [[ -d "$dest" ]]; then mv "$dest" "$dest.old"; fi
+  mv "$fresh" "$dest"
+  rm -rf "$dest.old"
 }
 
 install_python() {

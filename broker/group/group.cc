@@ -93,19 +93,24 @@ void Group::Join(RequestId id, const JoinRequest& request, const std::string& id
   MaybeCompleteJoin(now_ms, out);
 }
 
-void Group::JoinNewMember(RequestId id, const JoinRequest& request, const std::string& id_suffix,
-                          int64_t now_ms, Effects* out) {
+bool Group::RefuseJoin(RequestId id, const JoinRequest& request, const std::string& member_id,
+                       Effects* out) {
   JoinResponse refused;
+  refused.member_id = member_id;
   if (state_ == GroupState::kDead) {
     refused.error = GroupError::kCoordinatorNotAvailable;
-    out->joins.emplace_back(id, std::move(refused));
-    return;
-  }
-  if (!SupportsProtocols(request.protocol_type, request.protocols)) {
+  } else if (!SupportsProtocols(request.protocol_type, request.protocols)) {
     refused.error = GroupError::kInconsistentGroupProtocol;
-    out->joins.emplace_back(id, std::move(refused));
-    return;
+  } else {
+    return false;
   }
+  out->joins.emplace_back(id, std::move(refused));
+  return true;
+}
+
+void Group::JoinNewMember(RequestId id, const JoinRequest& request, const std::string& id_suffix,
+                          int64_t now_ms, Effects* out) {
+  if (RefuseJoin(id, request, "", out)) return;
   const std::string new_member_id =
       absl::StrCat(request.group_instance_id.value_or(request.client_id), "-", id_suffix);
   if (request.group_instance_id.has_value()) {
@@ -135,18 +140,9 @@ void Group::JoinNewMember(RequestId id, const JoinRequest& request, const std::s
 
 void Group::JoinKnownMember(RequestId id, const JoinRequest& request, int64_t now_ms,
                             Effects* out) {
+  if (RefuseJoin(id, request, request.member_id, out)) return;
   JoinResponse refused;
   refused.member_id = request.member_id;
-  if (state_ == GroupState::kDead) {
-    refused.error = GroupError::kCoordinatorNotAvailable;
-    out->joins.emplace_back(id, std::move(refused));
-    return;
-  }
-  if (!SupportsProtocols(request.protocol_type, request.protocols)) {
-    refused.error = GroupError::kInconsistentGroupProtocol;
-    out->joins.emplace_back(id, std::move(refused));
-    return;
-  }
   if (pending_members_.count(request.member_id) > 0) {
     if (request.group_instance_id.has_value()) {
       // Pending ids are only handed to dynamic members; Kafka fails this as a server error.

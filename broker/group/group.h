@@ -175,6 +175,10 @@ class Group {
                                       const std::string& old_member_id,
                                       const std::string& new_member_id, int64_t now_ms,
                                       Effects* out);
+  // Answers a join the group cannot take at all (dead group, protocols it does not
+  // support) and returns true; false if the join may proceed.
+  bool RefuseJoin(RequestId id, const JoinRequest& request, const std::string& member_id,
+                  Effects* out);
   void JoinNewMember(RequestId id, const JoinRequest& request, const std::string& id_suffix,
                      int64_t now_ms, Effects* out);
   void JoinKnownMember(RequestId id, const JoinRequest& request, int64_t now_ms, Effects* out);

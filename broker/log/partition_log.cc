@@ -13,7 +13,7 @@
 namespace sluice::log {
 
 PartitionLog::PartitionLog(std::string dir, const LogConfig& config, Clock clock)
-    : dir_(std::move(dir)), config_(config), clock_(std::move(clock)) {}
+    : dir_(std::move(dir)), clock_(std::move(clock)), config_(config) {}
 
 PartitionLog::~PartitionLog() = default;
 
@@ -29,6 +29,7 @@ absl::StatusOr<std::unique_ptr<PartitionLog>> PartitionLog::Open(const std::stri
   log->producers_ = std::move(loaded.producers);
   const int64_t start = log->segments_.front()->base_offset();
   const int64_t end = log->LogEndOffsetLocked();
+  log->log_start_offset_ = start;
   if (config.auto_advance_high_watermark) {
     log->high_watermark_ = end;
   } else {
@@ -59,7 +60,7 @@ absl::StatusOr<AppendResult> PartitionLog::Append(std::string_view batch, int32_
   absl::MutexLock lock(&mu_);
   SLUICE_RETURN_IF_ERROR(CheckWritable());
   AppendResult result;
-  result.log_start_offset = segments_.front()->base_offset();
+  result.log_start_offset = log_start_offset_;
   SequenceVerdict verdict = producers_.Check(header);
   switch (verdict.check) {
     case SequenceCheck::kAccept:
@@ -90,7 +91,8 @@ absl::StatusOr<AppendResult> PartitionLog::Append(std::string_view batch, int32_
   absl::Status written = active.Append(stamped, header, config_.index_interval_bytes, now_ms);
   if (!written.ok()) {
     if (!active.consistent()) failure_ = written;
-    SLUICE_LOG(kError) << "append to " << dir_ << " failed: " << written.message();
+    SLUICE_LOG_EVERY_SECONDS(kError, 10)
+        << "append to " << dir_ << " failed: " << written.message();
     return written;
   }
   producers_.Record(header);
@@ -113,7 +115,7 @@ absl::Status PartitionLog::Roll(int64_t now_ms) {
 
 int64_t PartitionLog::log_start_offset() const {
   absl::ReaderMutexLock lock(&mu_);
-  return segments_.front()->base_offset();
+  return log_start_offset_;
 }
 
 int64_t PartitionLog::log_end_offset() const {
@@ -128,7 +130,7 @@ int64_t PartitionLog::high_watermark() const {
 
 absl::Status PartitionLog::SetHighWatermark(int64_t offset) {
   absl::MutexLock lock(&mu_);
-  const int64_t start = segments_.front()->base_offset();
+  const int64_t start = log_start_offset_;
   const int64_t end = LogEndOffsetLocked();
   if (offset < start || offset > end) {
     return absl::InvalidArgumentError(
@@ -164,41 +166,100 @@ absl::Status PartitionLog::Truncate(int64_t offset) {
 }
 
 absl::StatusOr<RetentionResult> PartitionLog::ApplyRetention(const RetentionPolicy& policy) {
-  absl::MutexLock lock(&mu_);
-  SLUICE_RETURN_IF_ERROR(CheckWritable());
-  const int64_t now = clock_();
   RetentionResult result;
-  while (segments_.size() > 1) {
-    const Segment& oldest = *segments_.front();
-    bool expired = policy.retention_ms >= 0 && oldest.max_timestamp() >= 0 &&
-                   now - oldest.max_timestamp() > policy.retention_ms;
-    bool oversize =
-        policy.retention_bytes >= 0 && size_bytes_ - oldest.size() >= policy.retention_bytes;
-    if (!expired && !oversize) break;
-    const int64_t size = oldest.size();
-    if (absl::Status removed = segments_.front()->RemoveFiles(); !removed.ok()) {
-      failure_ = absl::InternalError(absl::StrCat("retention failed: ", removed.message()));
-      SLUICE_LOG(kError) << dir_ << ": " << failure_.message();
-      return removed;
+  std::vector<std::unique_ptr<Segment>> doomed;
+  {
+    absl::MutexLock lock(&mu_);
+    SLUICE_RETURN_IF_ERROR(CheckWritable());
+    const int64_t now = clock_();
+    while (segments_.size() > 1) {
+      const Segment& oldest = *segments_.front();
+      bool expired = policy.retention_ms >= 0 && oldest.max_timestamp() >= 0 &&
+                     now - oldest.max_timestamp() > policy.retention_ms;
+      bool oversize =
+          policy.retention_bytes >= 0 && size_bytes_ - oldest.size() >= policy.retention_bytes;
+      if (!expired && !oversize) break;
+      DetachOldestLocked(&result, &doomed);
     }
-    segments_.erase(segments_.begin());
-    size_bytes_ -= size;
-    dir_dirty_ = true;
-    ++result.segments_deleted;
-    result.bytes_deleted += size;
+    result.log_start_offset = log_start_offset_;
   }
-  result.log_start_offset = segments_.front()->base_offset();
   if (result.segments_deleted > 0) {
     SLUICE_LOG(kInfo) << dir_ << ": retention deleted " << result.segments_deleted << " segments ("
                       << result.bytes_deleted << " bytes); log start now "
                       << result.log_start_offset;
   }
+  RemoveDetached(std::move(doomed));
   return result;
+}
+
+absl::StatusOr<RetentionResult> PartitionLog::AdvanceLogStartOffset(int64_t offset) {
+  RetentionResult result;
+  std::vector<std::unique_ptr<Segment>> doomed;
+  {
+    absl::MutexLock lock(&mu_);
+    if (closed_) return absl::FailedPreconditionError(absl::StrCat(dir_, " is closed"));
+    if (offset > high_watermark_) {
+      return absl::OutOfRangeError(absl::StrCat("log start offset ", offset,
+                                                " above the high watermark ", high_watermark_,
+                                                " of ", dir_));
+    }
+    if (offset > log_start_offset_) {
+      log_start_offset_ = offset;
+      while (segments_.size() > 1 && segments_.front()->next_offset() <= offset) {
+        DetachOldestLocked(&result, &doomed);
+      }
+    }
+    result.log_start_offset = log_start_offset_;
+  }
+  if (result.segments_deleted > 0) {
+    SLUICE_LOG(kInfo) << dir_ << ": log start moved to " << result.log_start_offset << ", deleted "
+                      << result.segments_deleted << " segments (" << result.bytes_deleted
+                      << " bytes)";
+  }
+  RemoveDetached(std::move(doomed));
+  return result;
+}
+
+void PartitionLog::DetachOldestLocked(RetentionResult* result,
+                                      std::vector<std::unique_ptr<Segment>>* doomed) {
+  const int64_t size = segments_.front()->size();
+  doomed->push_back(std::move(segments_.front()));
+  segments_.erase(segments_.begin());
+  size_bytes_ -= size;
+  dir_dirty_ = true;
+  log_start_offset_ = std::max(log_start_offset_, segments_.front()->base_offset());
+  ++result->segments_deleted;
+  result->bytes_deleted += size;
+}
+
+void PartitionLog::RemoveDetached(std::vector<std::unique_ptr<Segment>> doomed) const {
+  // Oldest first, so a crash midway leaves a contiguous log. Nothing else refers to a
+  // detached segment, and new segments are always created above it, so no name clashes
+  // (Truncate below the start would, but it removes everything first under the lock and
+  // no replication truncates below the log start yet).
+  for (const auto& segment : doomed) {
+    if (absl::Status removed = segment->RemoveFiles(); !removed.ok()) {
+      SLUICE_LOG(kError) << dir_ << ": could not delete segment " << segment->base_offset() << ": "
+                         << removed.message();
+    }
+  }
+}
+
+absl::Status PartitionLog::UpdateConfig(const LogConfig& config) {
+  SLUICE_RETURN_IF_ERROR(ValidateLogConfig(config));
+  absl::MutexLock lock(&mu_);
+  config_ = config;
+  return absl::OkStatus();
+}
+
+LogConfig PartitionLog::config() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return config_;
 }
 
 absl::Status PartitionLog::TruncateLocked(int64_t offset) {
   const int64_t old_end = LogEndOffsetLocked();
-  if (offset <= segments_.front()->base_offset()) {
+  if (offset <= log_start_offset_) {
     SLUICE_RETURN_IF_ERROR(RemoveAllAndStartAt(offset));
   } else {
     // Later segments go first (newest first), so a crash leaves a contiguous prefix.
@@ -233,6 +294,7 @@ absl::Status PartitionLog::RemoveAllAndStartAt(int64_t offset) {
                           Segment::Create(dir_, offset, clock_()));
   segments_.push_back(std::move(segment));
   high_watermark_ = offset;
+  log_start_offset_ = offset;
   return absl::OkStatus();
 }
 
@@ -244,12 +306,13 @@ absl::Status PartitionLog::Flush() {
     absl::MutexLock lock(&mu_);
     if (closed_) return absl::FailedPreconditionError(absl::StrCat(dir_, " is closed"));
     target = LogEndOffsetLocked();
+    if (flushed_offset_ >= target && !dir_dirty_) return absl::OkStatus();  // Nothing new.
     for (const auto& segment : segments_) {
       if (segment->next_offset() <= flushed_offset_ && segment.get() != segments_.back().get()) {
         continue;
       }
-      SLUICE_ASSIGN_OR_RETURN(std::vector<File> dups, segment->DuplicateFiles());
-      for (File& f : dups) files.push_back(std::move(f));
+      SLUICE_ASSIGN_OR_RETURN(File dup, segment->DuplicateLogFile());
+      files.push_back(std::move(dup));
     }
     sync_dir = std::exchange(dir_dirty_, false);
   }
@@ -265,6 +328,11 @@ absl::Status PartitionLog::Flush() {
   }
   flushed_offset_ = std::max(flushed_offset_, std::min(target, LogEndOffsetLocked()));
   return absl::OkStatus();
+}
+
+int64_t PartitionLog::unflushed_offsets() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return LogEndOffsetLocked() - flushed_offset_;
 }
 
 absl::Status PartitionLog::SyncUnflushedLocked() {

@@ -136,14 +136,35 @@ class PartitionLog {
   // timestamps are kept), or while the log without that segment would still hold at
   // least retention_bytes. The active segment is never deleted, so a log keeps its end
   // offset and appends continue; log_start_offset() moves to the first kept segment.
-  // Oldest files go first, so a crash midway leaves a contiguous log.
-  // Errors: I/O failures (the log then refuses appends until reopened, as for Truncate).
+  // Oldest files go first, so a crash midway leaves a contiguous log. The segments are
+  // detached under the lock; their files are unlinked after it is released, so appends
+  // and reads wait only for the bookkeeping, never for the file system.
+  // Errors: kFailedPrecondition after Close(), or the earlier failure that stopped
+  // appends. A failed unlink is only logged: the log no longer uses the segment, and its
+  // files reappear (below the start) only if the broker restarts before they are removed.
   absl::StatusOr<RetentionResult> ApplyRetention(const RetentionPolicy& policy);
 
-  // Makes every append that returned before this call durable (fdatasync of the
-  // segments written since the last flush, and of the directory after a roll).
-  // Appends proceed meanwhile.
+  // Moves the log start offset up to `offset` (Kafka's DeleteRecords): reads below it
+  // fail with kOutOfRange and ListOffsets earliest returns it. Whole segments that end at
+  // or below it are deleted (never the active one; files unlinked outside the lock, as for
+  // ApplyRetention). No-op if offset <= log_start_offset(). The log keeps the new start
+  // only in memory; the caller persists it (the server stores it in the metadata store
+  // and calls this again after Open).
+  // Errors: kOutOfRange if offset > high_watermark(); kFailedPrecondition after Close().
+  absl::StatusOr<RetentionResult> AdvanceLogStartOffset(int64_t offset);
+
+  // Replaces the tunables (a topic config changed); the next append and roll use them.
+  // kInvalidArgument as for Open, and the old config stays.
+  absl::Status UpdateConfig(const LogConfig& config);
+  LogConfig config() const;
+
+  // Makes every append that returned before this call durable (fdatasync of the .log of
+  // the segments written since the last flush, and of the directory after a roll; the
+  // indexes are not synced, crash recovery rebuilds them). Appends proceed meanwhile.
+  // Returns at once when nothing was appended since the last flush.
   absl::Status Flush();
+  // Offsets appended but not yet covered by a completed Flush().
+  int64_t unflushed_offsets() const;
 
   // Flushes, writes the clean-shutdown checkpoint and closes the files. Later calls get
   // kFailedPrecondition. Idempotent.
@@ -166,14 +187,22 @@ class PartitionLog {
   absl::Status TruncateLocked(int64_t offset) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status RemoveAllAndStartAt(int64_t offset) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status SyncUnflushedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Detaches the oldest segment (never the active one) for deletion outside the lock.
+  void DetachOldestLocked(RetentionResult* result,
+                          std::vector<std::unique_ptr<Segment>>* doomed)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Unlinks detached segments. REQUIRES: mu_ not held.
+  void RemoveDetached(std::vector<std::unique_ptr<Segment>> doomed) const;
 
   const std::string dir_;
-  const LogConfig config_;
   const Clock clock_;
 
   mutable absl::Mutex mu_;
   // Ascending by base offset, contiguous, never empty; the last one is active.
   std::vector<std::unique_ptr<Segment>> segments_ ABSL_GUARDED_BY(mu_);
+  LogConfig config_ ABSL_GUARDED_BY(mu_);
+  // At least the first segment's base offset; above it after AdvanceLogStartOffset.
+  int64_t log_start_offset_ ABSL_GUARDED_BY(mu_) = 0;
   ProducerStateTable producers_ ABSL_GUARDED_BY(mu_);
   int64_t high_watermark_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t size_bytes_ ABSL_GUARDED_BY(mu_) = 0;

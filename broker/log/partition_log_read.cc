@@ -21,7 +21,7 @@ absl::StatusOr<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes,
   absl::ReaderMutexLock lock(&mu_);
   if (closed_) return absl::FailedPreconditionError(absl::StrCat(dir_, " is closed"));
   ReadResult result;
-  result.log_start_offset = segments_.front()->base_offset();
+  result.log_start_offset = log_start_offset_;
   result.log_end_offset = LogEndOffsetLocked();
   result.high_watermark = high_watermark_;
   result.next_offset = offset;
@@ -76,8 +76,21 @@ absl::StatusOr<std::optional<TimestampLookup>> PartitionLog::FindByTimestamp(
   absl::ReaderMutexLock lock(&mu_);
   if (closed_) return absl::FailedPreconditionError(absl::StrCat(dir_, " is closed"));
   for (const auto& segment : segments_) {
+    if (segment->next_offset() <= log_start_offset_) continue;  // wholly below the start
     SLUICE_ASSIGN_OR_RETURN(std::optional<BatchLocation> found,
                             segment->FindByTimestamp(timestamp));
+    // Batches that end below the log start (DeleteRecords) are gone: take the next batch
+    // of this segment that reaches the timestamp.
+    while (found && (found->header.LastOffset() < log_start_offset_ ||
+                     found->header.max_timestamp < timestamp)) {
+      const int64_t next = found->position + static_cast<int64_t>(found->header.TotalSize());
+      if (next >= segment->size()) {
+        found.reset();
+        break;
+      }
+      SLUICE_ASSIGN_OR_RETURN(kafka::BatchHeader header, segment->ReadHeader(next));
+      found = BatchLocation{next, header};
+    }
     if (!found) continue;
     TimestampLookup lookup;
     lookup.base_offset = found->header.base_offset;

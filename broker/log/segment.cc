@@ -257,14 +257,7 @@ absl::Status Segment::Sync() const {
   return time_index_.file().DataSync();
 }
 
-absl::StatusOr<std::vector<File>> Segment::DuplicateFiles() const {
-  std::vector<File> files;
-  for (const File* f : {&log_, &offset_index_.file(), &time_index_.file()}) {
-    SLUICE_ASSIGN_OR_RETURN(File dup, f->Duplicate());
-    files.push_back(std::move(dup));
-  }
-  return files;
-}
+absl::StatusOr<File> Segment::DuplicateLogFile() const { return log_.Duplicate(); }
 
 absl::Status Segment::Close() {
   absl::Status status = log_.Close();

@@ -115,8 +115,9 @@ class Segment {
   uint32_t TimeIndexChecksum() const;
   // fdatasync of the .log and both indexes.
   absl::Status Sync() const;
-  // Duplicates of the three descriptors, for a sync outside the caller's lock.
-  absl::StatusOr<std::vector<File>> DuplicateFiles() const;
+  // A duplicate of the .log descriptor, for a sync outside the caller's lock. Only the
+  // .log needs syncing for durability: crash recovery rebuilds both indexes from it.
+  absl::StatusOr<File> DuplicateLogFile() const;
   absl::Status Close();
   // Closes and unlinks the three files, the .log first.
   absl::Status RemoveFiles();

@@ -4,6 +4,8 @@
 #include "broker/metadata/rocksdb_metadata_store.h"
 
 #include <algorithm>
+#include <cstdarg>
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -13,8 +15,10 @@
 #include "broker/metadata/kv_engine.h"
 #include "broker/metadata/kv_metadata_store.h"
 #include "broker/metadata/metadata_codec.h"
+#include "common/log.h"
 #include "common/status.h"
 #include "rocksdb/db.h"
+#include "rocksdb/env.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice.h"
 #include "rocksdb/snapshot.h"
@@ -25,6 +29,30 @@ namespace {
 
 // Metadata is small; keep each column family's memtable modest.
 constexpr size_t kWriteBufferBytes = 4 << 20;
+
+// RocksDB's own diagnostics go to the broker's log instead of a LOG file in the data
+// directory: one place to look, and no writes that can fail on a full disk (a failed info-log
+// write leaves RocksDB's writer in an error state that aborts the process at Close()).
+// Its INFO chatter (option dumps, compaction notes) is logged at debug level.
+class BrokerLogger : public rocksdb::Logger {
+ public:
+  BrokerLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::INFO_LEVEL) {}
+
+  void Logv(const char* format, va_list ap) override {
+    Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap);
+  }
+
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    LogLevel ours = level >= rocksdb::InfoLogLevel::ERROR_LEVEL  ? LogLevel::kError
+                    : level >= rocksdb::InfoLogLevel::WARN_LEVEL ? LogLevel::kWarn
+                                                                 : LogLevel::kDebug;
+    if (ours < GetLogLevel()) return;
+    char buffer[1024];
+    int length = std::vsnprintf(buffer, sizeof buffer, format, ap);
+    if (length < 0) return;
+    LogLine(ours, absl::StrCat("rocksdb: ", buffer));  // Cut at 1 KiB: enough to diagnose.
+  }
+};
 
 absl::Status FromRocks(const rocksdb::Status& status, const std::string& what) {
   if (status.ok()) return absl::OkStatus();
@@ -93,7 +121,7 @@ class RocksDbEngine final : public KvEngine {
     rocksdb::Options options;
     options.create_if_missing = true;
     options.create_missing_column_families = true;
-    options.keep_log_file_num = 4;
+    options.info_log = std::make_shared<BrokerLogger>();
     rocksdb::ColumnFamilyOptions column_options;
     column_options.write_buffer_size = kWriteBufferBytes;
 

@@ -6,15 +6,20 @@
 #include "absl/strings/str_cat.h"
 #include "broker/group/group_metrics.h"
 #include "broker/metadata/rocksdb_metadata_store.h"
+#include "broker/server/handlers/alter_configs.h"
 #include "broker/server/handlers/api_versions.h"
+#include "broker/server/handlers/create_partitions.h"
 #include "broker/server/handlers/create_topics.h"
 #include "broker/server/handlers/delete_groups.h"
+#include "broker/server/handlers/delete_records.h"
 #include "broker/server/handlers/delete_topics.h"
 #include "broker/server/handlers/describe_configs.h"
 #include "broker/server/handlers/describe_groups.h"
+#include "broker/server/handlers/describe_log_dirs.h"
 #include "broker/server/handlers/fetch.h"
 #include "broker/server/handlers/find_coordinator.h"
 #include "broker/server/handlers/heartbeat.h"
+#include "broker/server/handlers/incremental_alter_configs.h"
 #include "broker/server/handlers/init_producer_id.h"
 #include "broker/server/handlers/join_group.h"
 #include "broker/server/handlers/leave_group.h"
@@ -81,6 +86,7 @@ Broker::Broker(const BrokerConfig& config) : config_(config) {}
 Broker::~Broker() {
   // Before members go: the coordinator's write thread may still wake the timer.
   if (groups_) groups_->Stop();
+  if (flusher_) flusher_->Stop();  // Its callbacks post to io_.
 }
 
 absl::StatusOr<std::unique_ptr<Broker>> Broker::Create(const BrokerConfig& config) {
@@ -105,22 +111,36 @@ absl::Status Broker::Init() {
   SLUICE_ASSIGN_OR_RETURN(store_,
                           metadata::OpenRocksDbMetadataStore(
                               (std::filesystem::path(config_.data_dir) / "metadata").string()));
+  // Dynamic broker configs first: they supply the topic defaults every log is opened with.
+  dynamic_config_ = std::make_unique<DynamicBrokerConfig>(config_, *store_);
+  SLUICE_RETURN_IF_ERROR(dynamic_config_->Load());
+  const BrokerConfig current = dynamic_config_->Current();
   log::LogConfig log_config;
-  log_config.segment_bytes = config_.segment_bytes;
-  log_config.segment_ms = config_.segment_ms;
-  log_config.index_interval_bytes = config_.log_index_interval_bytes;
+  log_config.segment_bytes = current.segment_bytes;
+  log_config.segment_ms = current.segment_ms;
+  log_config.index_interval_bytes = current.log_index_interval_bytes;
   SLUICE_ASSIGN_OR_RETURN(logs_, log::LogManager::Open(config_.data_dir, log_config));
   topics_ = std::make_unique<TopicTable>(*store_, *logs_, config_.node_id);
   SLUICE_RETURN_IF_ERROR(topics_->Load());
+  dynamic_config_->SetChangeListener([topics = topics_.get()] { topics->RefreshLogSettings(); });
+  retention_ = std::make_unique<RetentionTask>(
+      *topics_, *registry_,
+      [dynamic = dynamic_config_.get()] {
+        return dynamic->Current().log_retention_check_interval_ms;
+      },
+      WallClockMs);
   producer_ids_ = std::make_unique<ProducerIdAllocator>(*store_);
   fetch_waiters_ = std::make_unique<FetchWaiters>();
   groups_ = std::make_unique<group::GroupCoordinator>(*store_, config_.Groups(), WallClockMs);
   group_timer_ = std::make_unique<GroupTimer>(io_, *groups_);
   groups_->SetWakeup(
       [timer = group_timer_.get()](int64_t deadline_ms) { timer->WakeAt(deadline_ms); });
-  context_ = std::make_unique<BrokerContext>(BrokerContext{config_, *store_, *topics_,
-                                                           *producer_ids_, *fetch_waiters_,
-                                                           store_->ClusterId(), io_, *groups_});
+  flusher_ = std::make_unique<log::LogFlusher>();
+  flusher_->Start();
+  context_ = std::make_unique<BrokerContext>(
+      BrokerContext{config_, *store_, *topics_, *producer_ids_, *fetch_waiters_,
+                    store_->ClusterId(), io_, *groups_, *flusher_, *dynamic_config_,
+                    *retention_});
 
   dispatcher_ = std::make_unique<Dispatcher>(probe_.get());
   RegisterHandlers();
@@ -131,7 +151,7 @@ absl::Status Broker::Init() {
   listener_ = std::make_unique<KafkaListener>(io_, *dispatcher_, probe_.get(), limits);
   SLUICE_RETURN_IF_ERROR(listener_->Start(config_.listener));
   http_ = std::make_unique<HttpServer>(io_, registry_);
-  http_->AddCollectable(std::make_shared<StorageCollector>(*topics_));
+  http_->AddCollectable(std::make_shared<StorageCollector>(*topics_, *flusher_));
   http_->AddCollectable(std::make_shared<group::GroupMetrics>(
       *groups_,
       [topics = topics_.get()](const std::string& topic,
@@ -173,6 +193,11 @@ void Broker::RegisterHandlers() {
   dispatcher_->Register(std::make_unique<ListGroupsHandler>(*context_));
   dispatcher_->Register(std::make_unique<DeleteGroupsHandler>(*context_));
   dispatcher_->Register(std::make_unique<OffsetDeleteHandler>(*context_));
+  dispatcher_->Register(std::make_unique<DeleteRecordsHandler>(*context_));
+  dispatcher_->Register(std::make_unique<CreatePartitionsHandler>(*context_));
+  dispatcher_->Register(std::make_unique<AlterConfigsHandler>(*context_));
+  dispatcher_->Register(std::make_unique<IncrementalAlterConfigsHandler>(*context_));
+  dispatcher_->Register(std::make_unique<DescribeLogDirsHandler>(*context_));
 }
 
 absl::Status Broker::Run() {
@@ -188,11 +213,14 @@ absl::Status Broker::Run() {
   });
   std::vector<std::thread> threads;
   for (int i = 1; i < config_.io_threads; ++i) threads.emplace_back([this] { io_.run(); });
+  retention_->Start();
   http_->SetReady(true);
   SLUICE_LOG(kInfo) << "ready";
   io_.run();
   for (auto& t : threads) t.join();
-  groups_->Stop();  // Finishes queued group writes while the store is still open.
+  retention_->Stop();  // Before the logs close under it.
+  groups_->Stop();   // Finishes queued group writes while the store is still open.
+  flusher_->Stop();  // Finishes queued flushes while the logs are still open.
   SLUICE_LOG(kInfo) << "flushing and closing logs";
   absl::Status closed = logs_->CloseAll();
   store_.reset();

@@ -16,12 +16,12 @@
 #include "broker/group/group_coordinator.h"
 #include "broker/log/log_manager.h"
 #include "broker/metadata/metadata_store.h"
-#include "broker/server/asio.h"
 #include "broker/server/broker_config.h"
 #include "broker/server/broker_context.h"
 #include "broker/server/dispatcher.h"
 #include "broker/server/http_server.h"
 #include "broker/server/kafka_listener.h"
+#include "common/asio.h"
 #include "prometheus/registry.h"
 
 namespace sluice::server {
@@ -54,9 +54,12 @@ class Broker {
   std::unique_ptr<metadata::MetadataStore> store_;
   std::unique_ptr<log::LogManager> logs_;
   std::unique_ptr<TopicTable> topics_;
+  std::unique_ptr<DynamicBrokerConfig> dynamic_config_;
+  std::unique_ptr<RetentionTask> retention_;  // its thread runs from Run() to shutdown
   std::unique_ptr<ProducerIdAllocator> producer_ids_;
   std::unique_ptr<FetchWaiters> fetch_waiters_;
   std::unique_ptr<group::GroupCoordinator> groups_;
+  std::unique_ptr<log::LogFlusher> flusher_;
   std::unique_ptr<BrokerContext> context_;
   std::unique_ptr<Dispatcher> dispatcher_;
   boost::asio::io_context io_;

@@ -93,6 +93,26 @@ KeySpec Int(const char* key, T BrokerConfig::*field, T min, T max, const char* d
           }};
 }
 
+// A key whose built-in default is "unset" (Kafka's null); an empty value unsets it.
+template <typename T>
+KeySpec Optional(const char* key, std::optional<T> BrokerConfig::*field, T min, T max,
+                 const char* doc) {
+  return {key, doc,
+          [field](const BrokerConfig& c) {
+            return (c.*field).has_value() ? std::to_string(*(c.*field)) : std::string();
+          },
+          [key, field, min, max](BrokerConfig& c, const std::string& v) -> absl::Status {
+            if (v.empty()) {
+              (c.*field).reset();
+              return absl::OkStatus();
+            }
+            T parsed{};
+            SLUICE_RETURN_IF_ERROR(ParseInt<T>(key, v, min, max, &parsed));
+            c.*field = parsed;
+            return absl::OkStatus();
+          }};
+}
+
 KeySpec Bool(const char* key, bool BrokerConfig::*field, const char* doc) {
   return {key, doc,
           [field](const BrokerConfig& c) { return std::string(c.*field ? "true" : "false"); },
@@ -144,6 +164,16 @@ const std::vector<KeySpec>& KeySpecs() {
                     "roll a non-empty segment older than this"),
       Int("log.index.interval.bytes", &C::log_index_interval_bytes, 0, kMaxI32,
           "bytes between sparse offset index entries"),
+      Optional<int64_t>("log.retention.ms", &C::log_retention_ms, -1, kMaxI64,
+                        "default retention.ms; -1 keeps data forever (unset: minutes/hours)"),
+      Optional<int32_t>("log.retention.minutes", &C::log_retention_minutes, -1, kMaxI32,
+                        "default retention in minutes when log.retention.ms is unset"),
+      Int("log.retention.hours", &C::log_retention_hours, -1, kMaxI32,
+          "default retention in hours when log.retention.ms and .minutes are unset"),
+      Int<int64_t>("log.retention.bytes", &C::log_retention_bytes, -1, kMaxI64,
+                   "default retention.bytes of a partition; -1 for no size limit"),
+      Int<int64_t>("log.retention.check.interval.ms", &C::log_retention_check_interval_ms, 1,
+                   kMaxI64, "how often the retention task looks for segments to delete"),
       Int("message.max.bytes", &C::message_max_bytes, 0, kMaxI32, "largest record batch accepted"),
       Int("socket.request.max.bytes", &C::socket_request_max_bytes, 64, kMaxI32,
           "largest request frame accepted"),
@@ -157,6 +187,8 @@ const std::vector<KeySpec>& KeySpecs() {
          c.log_level = v;
          return absl::OkStatus();
        }},
+      Int<int64_t>("log.flush.interval.messages", &C::log_flush_interval_messages, 1, kMaxI64,
+                   "default of flush.messages: 1 acknowledges produce only after fdatasync"),
       Int("group.min.session.timeout.ms", &C::group_min_session_timeout_ms, 0, kMaxI32,
           "smallest session timeout a group member may ask for"),
       Int("group.max.session.timeout.ms", &C::group_max_session_timeout_ms, 0, kMaxI32,
@@ -199,6 +231,13 @@ absl::Status SetBrokerConfigKey(BrokerConfig& c, const std::string& key, const s
     if (key == spec.key) return spec.set(c, value);
   }
   return absl::InvalidArgumentError(absl::StrCat("unknown config key '", key, "'"));
+}
+
+int64_t BrokerConfig::EffectiveRetentionMs() const {
+  if (log_retention_ms.has_value()) return *log_retention_ms;
+  int64_t minutes = log_retention_minutes.has_value() ? int64_t{*log_retention_minutes}
+                                                      : int64_t{log_retention_hours} * 60;
+  return minutes < 0 ? -1 : minutes * 60 * 1000;
 }
 
 group::GroupConfig BrokerConfig::Groups() const {

@@ -9,7 +9,9 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,7 +45,17 @@ struct BrokerConfig {
   int32_t socket_request_max_bytes = 100 * 1024 * 1024;
   int32_t max_inflight_requests_per_connection = 100;
   int32_t log_index_interval_bytes = 4096;
+  // Retention defaults of topics (Kafka's keys; the first one set of ms, minutes, hours
+  // wins; -1 keeps data forever). See EffectiveRetentionMs().
+  std::optional<int64_t> log_retention_ms;
+  std::optional<int32_t> log_retention_minutes;
+  int32_t log_retention_hours = 168;
+  int64_t log_retention_bytes = -1;
+  int64_t log_retention_check_interval_ms = 300000;
   std::string log_level = "info";
+  // Default of the topic config flush.messages: 1 makes acknowledgements wait for
+  // fdatasync (durable mode); N > 1 syncs in the background every N records.
+  int64_t log_flush_interval_messages = std::numeric_limits<int64_t>::max();
 
   // Consumer groups (Kafka's keys and defaults; see broker/group/group_types.h).
   int32_t group_min_session_timeout_ms = 6000;
@@ -53,6 +65,8 @@ struct BrokerConfig {
   int32_t offsets_retention_minutes = 7 * 24 * 60;
   int64_t offsets_retention_check_interval_ms = 600000;
 
+  // log.retention.ms, else log.retention.minutes, else log.retention.hours, in ms.
+  int64_t EffectiveRetentionMs() const;
   // The listener clients should dial, as announced in Metadata.
   HostPort Advertised() const;
   // The group coordinator's settings from the keys above.

@@ -6,12 +6,15 @@
 #include <string>
 
 #include "broker/group/group_coordinator.h"
+#include "broker/log/log_flusher.h"
 #include "broker/metadata/metadata_store.h"
-#include "broker/server/asio.h"
 #include "broker/server/broker_config.h"
+#include "broker/server/dynamic_config.h"
 #include "broker/server/fetch_waiters.h"
 #include "broker/server/producer_ids.h"
+#include "broker/server/retention_task.h"
 #include "broker/server/topic_table.h"
+#include "common/asio.h"
 
 namespace sluice::server {
 
@@ -24,6 +27,9 @@ struct BrokerContext {
   std::string cluster_id;
   boost::asio::io_context& io;  // for timers of long-polling fetches
   group::GroupCoordinator& groups;
+  log::LogFlusher& flusher;             // fdatasync with group commit for durable topics
+  DynamicBrokerConfig& dynamic_config;  // static config plus AlterConfigs on BROKER
+  RetentionTask& retention;             // also counts what DeleteRecords deletes
 };
 
 }  // namespace sluice::server

@@ -17,8 +17,8 @@
 #include <memory>
 #include <string>
 
-#include "broker/server/asio.h"
 #include "broker/server/dispatcher.h"
+#include "common/asio.h"
 
 namespace sluice::server {
 

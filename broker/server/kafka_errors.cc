@@ -86,4 +86,19 @@ KafkaError LogError(const absl::Status& status) {
   }
 }
 
+KafkaError ConfigChangeError(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+      return KafkaError::kNone;
+    case absl::StatusCode::kInvalidArgument:
+      return KafkaError::kInvalidConfig;
+    case absl::StatusCode::kFailedPrecondition:
+      return KafkaError::kInvalidRequest;
+    case absl::StatusCode::kNotFound:
+      return KafkaError::kUnknownTopicOrPartition;
+    default:
+      return KafkaError::kUnknownServerError;
+  }
+}
+
 }  // namespace sluice::server

@@ -77,4 +77,12 @@ inline int16_t Code(group::GroupError e) { return Code(GroupErrorCode(e)); }
 // Error of a failed log operation (storage failures, offsets out of range).
 KafkaError LogError(const absl::Status& status);
 
+// Error of a refused or failed config change (config_admin.h, config_ops.h):
+// kInvalidArgument (a key or value Kafka refuses with InvalidConfigurationException)
+// -> INVALID_CONFIG; kFailedPrecondition (a malformed request: duplicate keys, unknown
+// operation, null value, an unknown broker id, and every broker-resource refusal, which
+// Kafka reports as InvalidRequestException, KAFKA-13609) -> INVALID_REQUEST; kNotFound
+// -> UNKNOWN_TOPIC_OR_PARTITION; anything else (storage) -> UNKNOWN_SERVER_ERROR.
+KafkaError ConfigChangeError(const absl::Status& status);
+
 }  // namespace sluice::server

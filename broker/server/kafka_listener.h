@@ -9,9 +9,9 @@
 #include <unordered_map>
 
 #include "absl/status/status.h"
-#include "broker/server/asio.h"
 #include "broker/server/broker_config.h"
 #include "broker/server/connection.h"
+#include "common/asio.h"
 
 namespace sluice::server {
 

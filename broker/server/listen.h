@@ -3,8 +3,8 @@
 #pragma once
 
 #include "absl/status/status.h"
-#include "broker/server/asio.h"
 #include "broker/server/broker_config.h"
+#include "common/asio.h"
 
 namespace sluice::server {
 

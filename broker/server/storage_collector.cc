@@ -5,20 +5,34 @@
 namespace sluice::server {
 namespace {
 
-prometheus::MetricFamily Gauge(const char* name, const char* help, double value) {
+prometheus::MetricFamily Family(const char* name, const char* help, prometheus::MetricType type,
+                                double value) {
   prometheus::MetricFamily family;
   family.name = name;
   family.help = help;
-  family.type = prometheus::MetricType::Gauge;
+  family.type = type;
   prometheus::ClientMetric metric;
-  metric.gauge.value = value;
+  if (type == prometheus::MetricType::Counter) {
+    metric.counter.value = value;
+  } else {
+    metric.gauge.value = value;
+  }
   family.metric.push_back(metric);
   return family;
+}
+
+prometheus::MetricFamily Gauge(const char* name, const char* help, double value) {
+  return Family(name, help, prometheus::MetricType::Gauge, value);
+}
+
+prometheus::MetricFamily Counter(const char* name, const char* help, int64_t value) {
+  return Family(name, help, prometheus::MetricType::Counter, static_cast<double>(value));
 }
 
 }  // namespace
 
 std::vector<prometheus::MetricFamily> StorageCollector::Collect() const {
+  const log::LogFlusher::Stats flushes = flusher_.stats();
   double topics = 0, partitions = 0, segments = 0, bytes = 0;
   for (const auto& topic : topics_.List()) {
     ++topics;
@@ -33,6 +47,15 @@ std::vector<prometheus::MetricFamily> StorageCollector::Collect() const {
       Gauge("sluice_log_partitions", "Partitions hosted by this broker", partitions),
       Gauge("sluice_log_segments", "Log segments of all partitions", segments),
       Gauge("sluice_log_size_bytes", "Bytes of record batches in all partition logs", bytes),
+      Counter("sluice_log_flush_rounds_total", "Group-commit rounds of the durable-mode flusher",
+              flushes.rounds),
+      Counter("sluice_log_flush_syncs_total", "Partition log fdatasyncs by the flusher",
+              flushes.syncs),
+      Counter("sluice_log_flush_requests_total",
+              "Flush requests served (one per durable "
+              "partition append, plus background flushes)",
+              flushes.requests),
+      Counter("sluice_log_flush_errors_total", "Partition log flushes that failed", flushes.errors),
   };
 }
 

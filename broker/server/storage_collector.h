@@ -1,10 +1,12 @@
 // File: broker/server/storage_collector.h
 // Prometheus gauges of the broker's storage, computed when scraped (so the produce path
-// pays nothing): topics, partitions, segments and bytes on disk.
+// pays nothing): topics, partitions, segments and bytes on disk, and the durable-mode
+// flusher's counters (rounds, syncs, requests, errors).
 #pragma once
 
 #include <vector>
 
+#include "broker/log/log_flusher.h"
 #include "broker/server/topic_table.h"
 #include "prometheus/collectable.h"
 
@@ -12,12 +14,14 @@ namespace sluice::server {
 
 class StorageCollector : public prometheus::Collectable {
  public:
-  // `topics` must outlive the collector.
-  explicit StorageCollector(const TopicTable& topics) : topics_(topics) {}
+  // `topics` and `flusher` must outlive the collector.
+  StorageCollector(const TopicTable& topics, const log::LogFlusher& flusher)
+      : topics_(topics), flusher_(flusher) {}
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   const TopicTable& topics_;
+  const log::LogFlusher& flusher_;
 };
 
 }  // namespace sluice::server

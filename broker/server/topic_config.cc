@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 
 namespace sluice::server {
 namespace {
@@ -158,11 +159,35 @@ absl::Status ValidateTopicConfig(const std::string& name, const std::string& val
   return absl::OkStatus();
 }
 
+namespace {
+
+absl::Mutex broker_defaults_mu(absl::kConstInit);
+std::map<std::string, std::string>* broker_defaults ABSL_GUARDED_BY(broker_defaults_mu) = nullptr;
+
+}  // namespace
+
+void SetBrokerTopicDefaults(std::map<std::string, std::string> defaults) {
+  auto* fresh = new std::map<std::string, std::string>(std::move(defaults));
+  absl::MutexLock lock(&broker_defaults_mu);
+  delete broker_defaults;
+  broker_defaults = fresh;
+}
+
+std::string TopicConfigDefault(const std::string& name) {
+  {
+    absl::ReaderMutexLock lock(&broker_defaults_mu);
+    if (broker_defaults != nullptr) {
+      if (auto it = broker_defaults->find(name); it != broker_defaults->end()) return it->second;
+    }
+  }
+  const TopicConfigDef* def = FindTopicConfig(name);
+  return def ? def->default_value : "";
+}
+
 std::string EffectiveTopicConfig(const std::map<std::string, std::string>& topic_configs,
                                  const std::string& name) {
   if (auto it = topic_configs.find(name); it != topic_configs.end()) return it->second;
-  const TopicConfigDef* def = FindTopicConfig(name);
-  return def ? def->default_value : "";
+  return TopicConfigDefault(name);
 }
 
 int64_t TopicConfigInt(const std::map<std::string, std::string>& topic_configs,

@@ -40,7 +40,16 @@ const TopicConfigDef* FindTopicConfig(const std::string& name);
 // does not fit the key's type, range or allowed values.
 absl::Status ValidateTopicConfig(const std::string& name, const std::string& value);
 
-// The value in force: the topic's own setting, else the default.
+// The broker-level values that replace built-in topic defaults (Kafka's synonyms:
+// log.retention.ms -> retention.ms, message.max.bytes -> max.message.bytes, ...), keyed by
+// topic config name. Process-wide, because one process runs one broker; the broker sets it
+// at start-up and after every dynamic broker config change (dynamic_config.h).
+// Thread-safe.
+void SetBrokerTopicDefaults(std::map<std::string, std::string> defaults);
+// The default of one topic config: the broker-level value if set, else the built-in one.
+std::string TopicConfigDefault(const std::string& name);
+
+// The value in force: the topic's own setting, else TopicConfigDefault.
 std::string EffectiveTopicConfig(const std::map<std::string, std::string>& topic_configs,
                                  const std::string& name);
 
@@ -55,6 +64,8 @@ namespace sluice::server {
 // Kafka's DescribeConfigs ConfigSource numbering.
 enum class ConfigSource : int8_t {
   kTopicConfig = 1,
+  kDynamicBrokerConfig = 2,
+  kDynamicDefaultBrokerConfig = 3,
   kStaticBrokerConfig = 4,
   kDefaultConfig = 5,
 };

@@ -1,8 +1,10 @@
 // File: broker/server/topic_table.h
 // The broker's live view of its topics: metadata records joined with their open
 // partition logs. Request handlers look topics up here; CreateTopics, DeleteTopics and
-// Metadata auto-creation change it. Each change is written to the metadata store first
-// (one atomic batch), then applied to the logs and to this view.
+// Metadata auto-creation, CreatePartitions and AlterConfigs change it. Each change is
+// written to the metadata store first (one atomic batch), then applied to the logs and to
+// this view. Every log it opens gets its topic's settings (log_settings.h) and the log
+// start offset stored for it (DeleteRecords), so both survive a restart.
 //
 // Thread-safety: lookups take a snapshot (shared_ptr to an immutable TopicView) and may
 // run concurrently with each other and with changes; changes are serialized.
@@ -11,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -58,15 +61,44 @@ class TopicTable {
   // Deletes a topic and its data. kNotFound if it does not exist.
   absl::Status Delete(const std::string& name);
 
+  // Changes explicit topic configs: each key maps to its new value, or nullopt to fall
+  // back to the default. The caller validated keys and values. Persists the changes in
+  // one batch, publishes the new view and applies the log settings to the running logs.
+  // kNotFound if no such topic; kInvalidArgument (nothing written) if the resulting log
+  // settings are unusable (log_config.h ValidateLogConfig).
+  absl::Status AlterConfigs(const std::string& name,
+                            const std::map<std::string, std::optional<std::string>>& changes);
+  // The log settings the new configs would give; kInvalidArgument if unusable.
+  static absl::Status CheckLogSettings(const std::map<std::string, std::string>& configs);
+
+  // Grows a topic to `count` partitions (new ones empty, led by this broker, epoch 0).
+  // kNotFound if no such topic; kInvalidArgument unless count > the current count.
+  absl::StatusOr<std::shared_ptr<const TopicView>> AddPartitions(const std::string& name,
+                                                                 int32_t count);
+
+  // Moves a partition's log start offset up to `offset` (DeleteRecords; -1 means the high
+  // watermark), persisting it first so a restart keeps it. Returns what was deleted.
+  // kNotFound for an unknown partition; kOutOfRange if offset > high watermark or < -1.
+  absl::StatusOr<log::RetentionResult> DeleteRecordsBefore(const std::string& name,
+                                                          int32_t partition, int64_t offset);
+
+  // Re-applies every topic's log settings to its logs (after a broker default changed).
+  void RefreshLogSettings();
+
   int32_t node_id() const { return node_id_; }
 
  private:
   absl::StatusOr<std::shared_ptr<TopicView>> OpenView(const metadata::TopicRecord& record);
+  // Opens (or creates) one partition's log with the topic's settings and stored start.
+  absl::StatusOr<std::shared_ptr<log::PartitionLog>> OpenPartition(
+      const metadata::TopicRecord& record, int32_t partition);
 
   metadata::MetadataStore& store_;
   log::LogManager& logs_;
   int32_t node_id_;
-  std::mutex change_mu_;  // serializes Create/Delete
+  std::mutex change_mu_;  // serializes Create/Delete/AlterConfigs/AddPartitions
+  // Serializes DeleteRecordsBefore, so a smaller stored start never overwrites a larger one.
+  std::mutex delete_records_mu_;
   mutable std::shared_mutex mu_;
   std::map<std::string, std::shared_ptr<const TopicView>> topics_;  // guarded by mu_
 };

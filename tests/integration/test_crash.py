@@ -85,7 +85,11 @@ def test_kill9_during_produce_keeps_every_acknowledged_record_exactly_once(
     assert producer.returncode == 0, f"{summary}\n{harness.tail(err_path)}"
     acks = read_acks(acks_path)
     assert len(acks) > acked_before_kill, f"no record was acknowledged after the restart: {summary}"
+    check_acked_once(broker, topic_name, partitions, acks, f"{mode}; {summary}")
 
+
+def check_acked_once(broker, topic_name: str, partitions: int, acks: dict, context: str) -> None:
+    """Every acknowledged record is stored once, uncorrupted, in order, at its acked offset."""
     consumed: dict[int, tuple[int, int]] = {}
     for p in range(partitions):
         records = harness.kcat_consume(broker.bootstrap, topic_name, p)
@@ -95,15 +99,57 @@ def test_kill9_during_produce_keeps_every_acknowledged_record_exactly_once(
             i = int(r.key[2:])
             assert r.key == b"k-%09d" % i and r.value == acked_value(i), f"record {i} corrupted"
             assert i not in consumed, (f"record {i} stored twice: {consumed[i]} and {(p, r.offset)} "
-                                       f"({mode})")
+                                       f"({context})")
             consumed[i] = (p, r.offset)
             assert i > last, f"partition {p}: record {i} at offset {r.offset} after record {last}"
             last = i
 
     missing = sorted(set(acks) - set(consumed))
-    assert not missing, f"{len(missing)} acknowledged records lost, first {missing[:10]} ({summary})"
+    assert not missing, f"{len(missing)} acknowledged records lost, first {missing[:10]} ({context})"
     moved = [(i, acks[i], consumed[i]) for i in acks if acks[i][1] >= 0 and acks[i] != consumed[i]]
     assert not moved, f"records not at their acknowledged partition/offset: {moved[:10]}"
+
+
+@pytest.mark.java
+def test_repeated_kill9_at_random_moments_loses_no_acknowledged_record(
+        broker_factory, java_programs, tmp_path, topic_name):
+    """SLUICE_KILL_CYCLES SIGKILLs (default 5) at random moments of one produce load."""
+    kills = int(os.environ.get("SLUICE_KILL_CYCLES", "5"))
+    seed = int(os.environ.get("SLUICE_KILL_SEED", "20261126"))
+    rng = random.Random(seed)
+    broker = broker_factory()
+    partitions = 3
+    acks_path = tmp_path / "acks.txt"
+    out_path, err_path = tmp_path / "producer.out", tmp_path / "producer.err"
+    # Bounded load: the producer stops by itself after its time budget.
+    budget_s = 20 + 4 * kills
+    cmd = java_programs.command("AckedProducer", broker.bootstrap, topic_name, partitions,
+                                "idempotent", 10_000_000, budget_s, 8_000, acks_path)
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        producer = subprocess.Popen(cmd, stdout=out, stderr=err)
+    try:
+        harness.wait_for(lambda: count_lines(acks_path) >= 1_000 or producer.poll() is not None,
+                         90, "1000 acknowledged records", 0.05)
+        done = 0
+        for k in range(kills):
+            if producer.poll() is not None:
+                break
+            time.sleep(rng.uniform(0.0, 1.5))
+            before = count_lines(acks_path)
+            broker.kill9()  # SIGKILL, then restart on the same port and data dir
+            harness.wait_for(lambda: count_lines(acks_path) > before or producer.poll() is not None,
+                             90, f"progress after kill {k + 1} (seed {seed})", 0.05)
+            done += 1
+        assert done == kills, f"the producer ended after {done} of {kills} kills"
+        producer.wait(timeout=budget_s + 180)
+    finally:
+        if producer.poll() is None:
+            producer.kill()
+            producer.wait()
+    summary = out_path.read_text()
+    assert producer.returncode == 0, f"{summary}\n{harness.tail(err_path)}"
+    check_acked_once(broker, topic_name, partitions, read_acks(acks_path),
+                     f"{kills} kills, seed {seed}; {summary}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -196,7 +242,29 @@ def damage(rng: random.Random, t: TopicLog, log: Path) -> tuple[str, int]:
     desc = f"{kind}@{pos}/{size}"
     if kind == "index-only" or rng.random() < 0.6:
         desc += " " + damage_indexes(rng, log, force=kind == "index-only")
+    checkpoint = log.parent / CLEAN_SHUTDOWN_FILE
+    if checkpoint.exists() and rng.random() < 0.3:
+        desc += " " + damage_checkpoint(rng, checkpoint)
     return desc, pos
+
+
+CLEAN_SHUTDOWN_FILE = ".clean-shutdown"  # broker/log/checkpoint.h
+
+
+def damage_checkpoint(rng: random.Random, path: Path) -> str:
+    """Damages the clean-shutdown checkpoint: the broker must fall back to full recovery."""
+    data = path.read_bytes()
+    how = rng.choice(["truncate", "flip", "garbage", "empty"])
+    if how == "truncate" and data:
+        path.write_bytes(data[:rng.randrange(0, len(data))])
+    elif how == "flip" and data:
+        pos = rng.randrange(0, len(data))
+        path.write_bytes(data[:pos] + bytes([data[pos] ^ rng.randrange(1, 256)]) + data[pos + 1:])
+    elif how == "garbage":
+        path.write_bytes(rng.randbytes(rng.randrange(1, 512)))
+    else:
+        path.write_bytes(b"")
+    return f"checkpoint:{how}"
 
 
 def damage_indexes(rng: random.Random, log: Path, force: bool) -> str:

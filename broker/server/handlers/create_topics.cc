@@ -96,7 +96,7 @@ void DescribeCreated(const NewTopic& spec, Response::CreatableTopicResult& out) 
     Response::CreatableTopicConfigs c;
     c.name = def.name;
     auto it = spec.configs.find(def.name);
-    c.value = it != spec.configs.end() ? it->second : def.default_value;
+    c.value = it != spec.configs.end() ? it->second : TopicConfigDefault(def.name);
     c.config_source = static_cast<int8_t>(it != spec.configs.end() ? ConfigSource::kTopicConfig
                                                                    : ConfigSource::kDefaultConfig);
     out.configs->push_back(std::move(c));

@@ -1,7 +1,7 @@
 #include "broker/server/handlers/fetch.h"
 
-#include "broker/server/asio.h"
 #include "broker/server/kafka_errors.h"
+#include "common/asio.h"
 
 namespace sluice::server::handlers {
 

@@ -47,6 +47,7 @@ Response::ListOffsetsPartitionResponse ListOffsetsHandler::Lookup(
   }
   if (!found->has_value()) return out;  // no record at or after the timestamp
   const std::string& batch = (*found)->batch;
+  const int64_t log_start = partition.log->log_start_offset();
   auto header = kafka::ParseBatchHeader(batch);
   if (!header.ok()) {
     out.error_code = Code(KafkaError::kKafkaStorageError);
@@ -56,6 +57,8 @@ Response::ListOffsetsPartitionResponse ListOffsetsHandler::Lookup(
       kafka::ForEachRecord(*header, batch, kMaxDecompressed, [&](const kafka::RecordView& record) {
         int64_t ts = header->log_append_time() ? header->max_timestamp
                                                : header->base_timestamp + record.timestamp_delta;
+        // Records below the log start (DeleteRecords mid-batch) are gone for clients.
+        if (header->base_offset + record.offset_delta < log_start) return absl::OkStatus();
         if (ts >= p.timestamp) {
           out.timestamp = ts;
           out.offset = header->base_offset + record.offset_delta;
