@@ -13,6 +13,7 @@
 #include "operator/k8s/events.h"
 #include "operator/operator_flags.h"
 #include "operator/reconcilers/cluster/cluster_reconciler.h"
+#include "operator/reconcilers/topic/topic_reconciler.h"
 #include "operator/runtime/controller.h"
 #include "operator/runtime/informer.h"
 #include "operator/runtime/metrics.h"
@@ -30,7 +31,8 @@ class Controllers {
   void Start();
   // True once every informer has listed.
   bool Synced() const;
-  // Enqueues every known SluiceCluster (periodic resync).
+  // Enqueues every known SluiceCluster and SluiceTopic (periodic resync; topics also requeue
+  // themselves every --topic-resync-seconds).
   void Resync();
   // Copies informer statistics into the metrics. Call periodically from one thread.
   void UpdateMetrics();
@@ -43,10 +45,13 @@ class Controllers {
   std::atomic<bool> stop_{false};
   operator_runtime::Informer clusters_;
   operator_runtime::Informer statefulsets_;
+  operator_runtime::Informer topics_;
   std::unique_ptr<operator_cluster::ClusterReconciler> cluster_reconciler_;
   std::unique_ptr<operator_runtime::Controller> cluster_controller_;
+  std::unique_ptr<operator_topic::TopicReconciler> topic_reconciler_;
+  std::unique_ptr<operator_runtime::Controller> topic_controller_;
   std::vector<std::thread> threads_;
-  uint64_t reported_relists_[2] = {0, 0};
+  uint64_t reported_relists_[3] = {0, 0, 0};
 };
 
 }  // namespace sluice::operator_main

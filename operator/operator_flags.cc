@@ -60,6 +60,8 @@ Reconciles SluiceCluster resources (sluice.dev/v1alpha1) into broker StatefulSet
   --watch-timeout-seconds N    timeoutSeconds of each watch before it is renewed (default: 300)
   --workers N                  reconcile workers (default: 2)
   --resync-seconds N           reconcile every cluster at least this often (default: 300)
+  --topic-resync-seconds N     look at every topic's brokers at least this often, to find
+                               changes made with Kafka tools (default: 60)
   --broker-address-map MAP     host:port=host:port[,...]: dial the right-hand address instead of
                                an advertised broker or bootstrap address (tests on loopback)
   --help                       this text
@@ -115,6 +117,7 @@ absl::StatusOr<OperatorFlags> ParseOperatorFlags(int argc, char** argv) {
       {"watch-timeout-seconds", num("watch-timeout-seconds", 1, 3600, &f.watch_timeout_seconds)},
       {"workers", num("workers", 1, 64, &f.workers)},
       {"resync-seconds", num("resync-seconds", 1, 86400, &f.resync_seconds)},
+      {"topic-resync-seconds", num("topic-resync-seconds", 1, 86400, &f.topic_resync_seconds)},
       {"broker-address-map",
        [&f](const std::string& v) -> absl::Status {
          SLUICE_ASSIGN_OR_RETURN(f.broker_address_map, ParseAddressMap(v));

@@ -27,9 +27,11 @@ struct OperatorFlags {
   int watch_timeout_seconds = 300;
   int workers = 2;
   int resync_seconds = 300;
+  int topic_resync_seconds = 60;  // periodic re-reconcile of each SluiceTopic (drift detection)
   // --broker-address-map: advertised broker/bootstrap "host:port" -> "host:port" to dial
   // instead. For tests, where brokers are local processes on loopback and pod addresses do not
-  // resolve. Used by the Kafka admin connections of the topic reconciler.
+  // resolve. Used by the Kafka admin connections of the topic reconciler
+  // (operator/reconcilers/topic).
   std::map<std::string, std::string> broker_address_map;
 };
 

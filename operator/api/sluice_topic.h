@@ -1,6 +1,6 @@
 // File: operator/api/sluice_topic.h
 // SluiceTopic (sluice.dev/v1alpha1): the C++ mirror of manifests/crds/sluice.dev_sluicetopics.yaml
-// (defaults as in the CRD). The topic reconciler (not yet written) is its user.
+// (defaults as in the CRD). operator/reconcilers/topic is its user.
 #pragma once
 
 #include <cstdint>

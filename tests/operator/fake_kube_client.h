@@ -131,7 +131,8 @@ class FakeKubeClient : public k8s::KubeClient {
                                         const nlohmann::json& object) override {
     std::lock_guard<std::mutex> lock(mu_);
     std::string name = object["metadata"].value("name", "");
-    if (name.empty()) name = object["metadata"].value("generateName", "") + "x";
+    // Unique like the API server's suffix, so several Events about one object can be stored.
+    if (name.empty()) name = object["metadata"].value("generateName", "") + std::to_string(++rv_);
     std::string path = r.Path(ns, name);
     if (auto s = Log("CREATE " + path); !s.ok()) return s;
     if (objects_.count(path) > 0) {

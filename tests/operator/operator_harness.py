@@ -141,3 +141,42 @@ def wait_ready(k8s: Cluster, ns: str, name: str, brokers: int, timeout: float = 
                      and s.get("readyBrokers") == brokers
                      and s.get("observedGeneration") == c["metadata"]["generation"]) else None
     return wait_until(ready, timeout, f"{ns}/{name} Ready with {brokers} brokers", interval=0.5)
+
+
+# --------------------------------------------------------------------------------------------
+# Real sluice-broker processes for the SluiceTopic tests (tests/integration/harness.py's Broker)
+
+
+def integration_harness():
+    """tests/integration/harness.py, loaded by path (its Broker, kcat and kafka_tool helpers)."""
+    import importlib.util
+    import sys
+    name = "sluice_integration_harness"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, REPO / "tests" / "integration" / "harness.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def broker_binary() -> Path:
+    return built_binary("SLUICE_BROKER_BIN", "broker/sluice-broker")
+
+
+def start_broker(workdir: Path, *args: str):
+    """A sluice-broker on free 127.0.0.1 ports with its own data dir, ready (/readyz 200)."""
+    broker = integration_harness().Broker(broker_binary(), workdir, extra_args=args)
+    broker.start()
+    return broker
+
+
+def bootstrap_address(ns: str, cluster_name: str, port: int = 9092) -> str:
+    """The address the operator dials for a SluiceCluster (its bootstrap Service)."""
+    return f"{cluster_name}-bootstrap.{ns}.svc:{port}"
+
+
+def broker_pod_address(ns: str, cluster_name: str, index: int = 0, port: int = 9092) -> str:
+    """The address broker `index` of a SluiceCluster advertises in Kubernetes."""
+    return f"{cluster_name}-{index}.{cluster_name}-brokers.{ns}.svc:{port}"

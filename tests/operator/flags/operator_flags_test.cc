@@ -30,6 +30,12 @@ TEST(OperatorFlagsTest, DefaultsAndOverrides) {
   EXPECT_EQ(f->health_port, 9999);
 }
 
+TEST(OperatorFlagsTest, TopicResyncSeconds) {
+  EXPECT_EQ(Parse({})->topic_resync_seconds, 60);
+  EXPECT_EQ(Parse({"--topic-resync-seconds", "2"})->topic_resync_seconds, 2);
+  EXPECT_TRUE(absl::IsInvalidArgument(Parse({"--topic-resync-seconds", "0"}).status()));
+}
+
 TEST(OperatorFlagsTest, BadFlagsAreErrorsAndHelpIsCancelled) {
   EXPECT_TRUE(absl::IsInvalidArgument(Parse({"--nope", "1"}).status()));
   EXPECT_TRUE(absl::IsInvalidArgument(Parse({"--metrics-port", "70000"}).status()));
