@@ -54,16 +54,7 @@ absl::Status Connection::NegotiateApiVersions() {
     // The error answer to an unsupported ApiVersions version is a v0 body whose
     // error_code (first two bytes in every version) is UNSUPPORTED_VERSION, so the body
     // is read raw here and decoded at the right version below.
-    const int32_t correlation_id = next_correlation_id_++;
-    RequestHeader header;
-    header.request_api_key = ApiVersionsRequest::kApiKey;
-    header.request_api_version = version;
-    header.correlation_id = correlation_id;
-    header.client_id = options_.client_id;
-    Writer writer;
-    EncodeRequestFrame(header, request, writer);
-    absl::StatusOr<std::string> body =
-        Exchange(ApiVersionsRequest::kApiKey, version, correlation_id, writer.view());
+    absl::StatusOr<std::string> body = Send(request, version);
     if (!body.ok()) return body.status();
     Reader peek(*body);
     const int16_t error_code = peek.ReadInt16("ApiVersionsResponse.error_code");

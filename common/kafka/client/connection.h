@@ -106,6 +106,10 @@ class Connection {
   // response body after checking the response header. Closes the socket on any error.
   absl::StatusOr<std::string> Exchange(int16_t api_key, int16_t version, int32_t correlation_id,
                                        std::string_view frame);
+  // Frames `request` at `version` with the next correlation id and exchanges it; returns
+  // the raw response body (see Exchange).
+  template <typename Request>
+  absl::StatusOr<std::string> Send(const Request& request, int16_t version);
   // Closes the socket (the stream can no longer be trusted) and returns `status`.
   absl::Status Fail(const absl::Status& status);
   std::string Describe(int16_t api_key, int16_t version) const;
@@ -136,6 +140,19 @@ absl::StatusOr<Response> Connection::CallAtVersion(const Request& request, int16
     return absl::FailedPreconditionError(
         absl::StrCat("connection to ", address_.ToString(), " is closed after an earlier error"));
   }
+  absl::StatusOr<std::string> body = Send(request, version);
+  if (!body.ok()) return body.status();
+  Reader reader(*body);
+  Response response;
+  if (absl::Status s = response.Decode(reader, version); !s.ok()) {
+    return Fail(absl::InternalError(absl::StrCat("malformed ", Describe(Request::kApiKey, version),
+                                                 " response: ", s.message())));
+  }
+  return response;
+}
+
+template <typename Request>
+absl::StatusOr<std::string> Connection::Send(const Request& request, int16_t version) {
   const int32_t correlation_id = next_correlation_id_++;
   if (next_correlation_id_ == INT32_MAX) next_correlation_id_ = 1;
   RequestHeader header;
@@ -145,16 +162,7 @@ absl::StatusOr<Response> Connection::CallAtVersion(const Request& request, int16
   header.client_id = options_.client_id;
   Writer writer;
   EncodeRequestFrame(header, request, writer);
-  absl::StatusOr<std::string> body =
-      Exchange(Request::kApiKey, version, correlation_id, writer.view());
-  if (!body.ok()) return body.status();
-  Reader reader(*body);
-  Response response;
-  if (absl::Status s = response.Decode(reader, version); !s.ok()) {
-    return Fail(absl::InternalError(absl::StrCat("malformed ", Describe(Request::kApiKey, version),
-                                                 " response: ", s.message())));
-  }
-  return response;
+  return Exchange(Request::kApiKey, version, correlation_id, writer.view());
 }
 
 }  // namespace sluice::kafka::client
