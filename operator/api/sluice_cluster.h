@@ -36,7 +36,7 @@ struct StorageSpec {
 
 struct SluiceClusterSpec {
   int32_t brokers = 3;
-  std::string image = "ghcr.io/sluice-dev/sluice-broker:0.1.0";
+  std::string image = "sluice/sluice-broker:0.1.0";
   std::string image_pull_policy = "IfNotPresent";
   StorageSpec storage;
   nlohmann::json resources = nlohmann::json::object();  // core/v1 ResourceRequirements

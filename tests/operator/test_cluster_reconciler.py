@@ -214,7 +214,7 @@ def test_rolling_update_replaces_one_broker_at_a_time(k8s, namespace, operator_f
     try:
         time.sleep(1.5)
         k8s.kubectl("-n", namespace, "patch", "scluster", "iota", "--type=merge",
-                    "-p", '{"spec":{"image":"ghcr.io/sluice-dev/sluice-broker:0.1.1"}}')
+                    "-p", '{"spec":{"image":"sluice/sluice-broker:0.1.1"}}')
         c = wait_ready(k8s, namespace, "iota", 3)
         wait_until(lambda: all(b["updated"] for b in cluster(k8s, namespace, "iota")["status"]
                                ["brokerStatuses"]), 60, "every broker on the new template")

@@ -11,7 +11,7 @@ nlohmann::json Sample() {
     "apiVersion": "sluice.dev/v1alpha1", "kind": "SluiceCluster",
     "metadata": {"name": "demo", "namespace": "ns", "uid": "u-1", "generation": 2,
                  "resourceVersion": "77"},
-    "spec": {"brokers": 3, "image": "ghcr.io/sluice-dev/sluice-broker:0.1.0",
+    "spec": {"brokers": 3, "image": "sluice/sluice-broker:0.1.0",
              "imagePullPolicy": "IfNotPresent",
              "storage": {"type": "persistent", "size": "1Gi", "class": "sluice-static"},
              "resources": {"requests": {"cpu": "250m", "memory": "512Mi"},
