@@ -64,6 +64,7 @@ Reconciles SluiceCluster resources (sluice.dev/v1alpha1) into broker StatefulSet
                                changes made with Kafka tools (default: 60)
   --broker-address-map MAP     host:port=host:port[,...]: dial the right-hand address instead of
                                an advertised broker or bootstrap address (tests on loopback)
+  --version                    print the version
   --help                       this text
 )";
 }
@@ -127,6 +128,10 @@ absl::StatusOr<OperatorFlags> ParseOperatorFlags(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") return absl::CancelledError(Usage());
+    // SLUICE_VERSION: the project version, defined for this file in CMakeLists.txt.
+    if (arg == "--version") {
+      return absl::CancelledError(absl::StrCat("sluice-operator ", SLUICE_VERSION, "\n"));
+    }
     if (arg.rfind("--", 0) != 0) {
       return absl::InvalidArgumentError(absl::StrCat("unexpected argument '", arg, "'"));
     }

@@ -35,8 +35,8 @@ struct OperatorFlags {
   std::map<std::string, std::string> broker_address_map;
 };
 
-// Parses argv. --help gives Cancelled with the usage text as message; a bad flag
-// InvalidArgument. Flags take "--name value" or "--name=value".
+// Parses argv. --help gives Cancelled with the usage text as message, --version Cancelled
+// with "sluice-operator <version>\n"; a bad flag InvalidArgument. Flags take "--name value" or "--name=value".
 absl::StatusOr<OperatorFlags> ParseOperatorFlags(int argc, char** argv);
 std::string Usage();
 

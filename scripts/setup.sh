@@ -1,25 +1,47 @@
 #!/usr/bin/env bash
-# Installs every build and test dependency of Sluice, idempotently.
-#   - Debian packages (compilers' libraries, RocksDB, prometheus-cpp, librdkafka, kcat, ...)
-#   - Apache Kafka's Java clients and tools at a pinned version (Maven Central), cached
-#   - A Python virtual environment with a Kafka client, cached
+# Installs Sluice's dependencies, idempotently. Usage: scripts/setup.sh [--build-deps]
+#   (default)     everything to build and test:
+#     - Debian packages (compilers' libraries, RocksDB, prometheus-cpp, librdkafka, kcat,
+#       podman/buildah/debootstrap for the container images, ...)
+#     - Apache Kafka's Java clients and tools at a pinned version (Maven Central), cached
+#     - A Python virtual environment with a Kafka client, cached
+#   --build-deps  only what compiling sluice-broker and sluice-operator needs, with
+#                 -DSLUICE_BUILD_TESTS=OFF: the Debian packages below and the one
+#                 kafka-clients jar whose message specs the protocol codegen reads (checked
+#                 against a pinned digest). The Dockerfile's build stage uses this.
 # Safe to run repeatedly: each step checks what is already there.
 # Cache root: $SLUICE_CACHE (default ~/.cache/sluice).
 set -euo pipefail
+
+mode=all
+case "${1:-}" in
+  "") ;;
+  --build-deps) mode=build ;;
+  *) echo "setup.sh: unknown option '$1' (usage: scripts/setup.sh [--build-deps])" >&2; exit 2 ;;
+esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/env.sh
 source "$here/env.sh"
 
-debian_packages=(
-  build-essential cmake ninja-build pkg-config python3 python3-venv
+# Enough to compile the two programs.
+build_packages=(
+  build-essential cmake ninja-build pkg-config python3
   libcpprest-dev nlohmann-json3-dev librocksdb-dev prometheus-cpp-dev
-  libgtest-dev libgmock-dev libabsl-dev libasio-dev libboost-dev libssl-dev
+  libabsl-dev libboost-dev libssl-dev
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libbz2-dev libgflags-dev
+  ca-certificates  # the operator image carries the CA bundle
+  ccache  # the Dockerfile compiles through it, with its cache on a build cache mount
+)
+debian_packages=(
+  "${build_packages[@]}" python3-venv
+  libgtest-dev libgmock-dev libasio-dev
   librdkafka-dev kcat clang-14 libclang-rt-14-dev clang-format-14
   openjdk-17-jdk-headless maven unzip curl python3-matplotlib
   openssl  # tests/operator: a CA that did not sign the API server
+  podman buildah debootstrap  # scripts/image: build and smoke-test the container images
 )
+if [[ "$mode" == build ]]; then debian_packages=("${build_packages[@]}"); fi
 
 install_debian() {
   local missing=()
@@ -61,6 +83,49 @@ install_kafka_jars() {
   rm -rf "$dest.old"
 }
 
+# The kafka-clients jar alone, for --build-deps (the default mode gets it with the rest
+# through Maven): copied from $SLUICE_KAFKA_JARS_FROM when that directory holds it
+# (scripts/image/build.sh mounts the host's cache there), else fetched with Maven. Either
+# way it must match the digest pinned for the Kafka version; set SLUICE_KAFKA_CLIENTS_SHA256
+# when building against another version.
+declare -A kafka_clients_sha256=(
+  [4.1.1]=00247122a572c3d3ae4eb60a50192a5811bc0181f51923d13018600f892e821d
+)
+install_kafka_clients_jar() {
+  local v="$SLUICE_KAFKA_VERSION"
+  local name="kafka-clients-$v.jar"
+  local jar="$SLUICE_KAFKA_LIBS/$name"
+  local want="${SLUICE_KAFKA_CLIENTS_SHA256:-${kafka_clients_sha256[$v]:-}}"
+  if [[ -z "$want" ]]; then
+    echo "setup: no pinned digest for kafka-clients $v; set SLUICE_KAFKA_CLIENTS_SHA256" >&2
+    exit 1
+  fi
+  matches() { echo "$want  $1" | sha256sum --quiet -c - >/dev/null 2>&1; }
+  if [[ -f "$jar" ]] && matches "$jar"; then return; fi
+  mkdir -p "$SLUICE_KAFKA_LIBS"
+  local from="${SLUICE_KAFKA_JARS_FROM:-}"
+  if [[ -n "$from" && -f "$from/$name" ]]; then
+    echo "setup: taking $name from $from"
+    cp "$from/$name" "$jar.part"
+  else
+    echo "setup: fetching $name with Maven"
+    debian_packages=(maven openjdk-17-jdk-headless)
+    install_debian
+    local out
+    out="$(mktemp -d)"
+    (cd "$out" && mvn -q -B -Dstyle.color=never org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy \
+      -Dartifact="org.apache.kafka:kafka-clients:$v" -DoutputDirectory="$out")
+    mv "$out/$name" "$jar.part"
+    rm -rf "$out"
+  fi
+  if ! matches "$jar.part"; then
+    echo "setup: $name does not match its pinned digest" >&2
+    rm -f "$jar.part"
+    exit 1
+  fi
+  mv "$jar.part" "$jar"
+}
+
 install_python() {
   local venv="$SLUICE_VENV"
   if [[ -f "$venv/.complete" ]]; then return; fi
@@ -73,6 +138,10 @@ install_python() {
 }
 
 install_debian
-install_kafka_jars
-install_python
+if [[ "$mode" == build ]]; then
+  install_kafka_clients_jar
+else
+  install_kafka_jars
+  install_python
+fi
 echo "setup: done (cache: $SLUICE_CACHE)"

@@ -71,9 +71,19 @@ absl::StatusOr<std::unique_ptr<LogManager>> LogManager::Open(const std::string& 
       SLUICE_LOG(kInfo) << "ignoring " << path << ": not a <topic>-<partition> directory";
       continue;
     }
-    SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<PartitionLog> log,
-                            PartitionLog::Open(path, config, clock));
-    manager->logs_.emplace(std::move(*tp), std::move(log));
+    absl::StatusOr<std::unique_ptr<PartitionLog>> log = PartitionLog::Open(path, config, clock);
+    if (!log.ok()) {
+      SLUICE_LOG(kError) << "partition " << name << " is OFFLINE, its log cannot be opened: "
+                         << log.status()
+                         << " (the other partitions are served; repair or move " << path
+                         << " aside and restart, or delete the topic)";
+      manager->offline_.emplace(std::move(*tp), log.status());
+      continue;
+    }
+    manager->logs_.emplace(std::move(*tp), *std::move(log));
+  }
+  if (!manager->offline_.empty()) {
+    SLUICE_LOG(kError) << manager->offline_.size() << " partitions are offline";
   }
   return manager;
 }
@@ -88,6 +98,10 @@ absl::StatusOr<std::shared_ptr<PartitionLog>> LogManager::GetOrCreate(const std:
   absl::MutexLock lock(&mu_);
   auto it = logs_.find(tp);
   if (it != logs_.end()) return it->second;
+  if (auto off = offline_.find(tp); off != offline_.end()) {
+    return absl::UnavailableError(absl::StrCat("partition ", PartitionDirName(tp),
+                                               " is offline: ", off->second.message()));
+  }
   SLUICE_ASSIGN_OR_RETURN(
       std::unique_ptr<PartitionLog> log,
       PartitionLog::Open(absl::StrCat(data_dir_, "/", PartitionDirName(tp)), config_, clock_));
@@ -106,15 +120,23 @@ absl::Status LogManager::Delete(const std::string& topic) {
   std::vector<std::string> doomed;
   {
     absl::MutexLock lock(&mu_);
+    auto doom = [&](const std::string& from) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> absl::Status {
+      std::string to = absl::StrCat(from, ".", clock_(), ".", delete_counter_++, kDeleteSuffix);
+      SLUICE_RETURN_IF_ERROR(Rename(from, to));
+      doomed.push_back(std::move(to));
+      return absl::OkStatus();
+    };
     auto it = logs_.lower_bound(TopicPartition{topic, 0});
     while (it != logs_.end() && it->first.topic == topic) {
       // Close() makes later calls through other holders fail cleanly.
       it->second->Close().IgnoreError();
-      std::string from = it->second->dir();
-      std::string to = absl::StrCat(from, ".", clock_(), ".", delete_counter_++, kDeleteSuffix);
-      SLUICE_RETURN_IF_ERROR(Rename(from, to));
-      doomed.push_back(std::move(to));
+      SLUICE_RETURN_IF_ERROR(doom(it->second->dir()));
       it = logs_.erase(it);
+    }
+    auto off = offline_.lower_bound(TopicPartition{topic, 0});
+    while (off != offline_.end() && off->first.topic == topic) {
+      SLUICE_RETURN_IF_ERROR(doom(absl::StrCat(data_dir_, "/", PartitionDirName(off->first))));
+      off = offline_.erase(off);
     }
     if (doomed.empty()) return absl::NotFoundError(absl::StrCat("no logs for topic ", topic));
     SLUICE_RETURN_IF_ERROR(SyncDir(data_dir_));
@@ -134,6 +156,11 @@ std::vector<TopicPartition> LogManager::List() const {
   std::vector<TopicPartition> out;
   for (const auto& [tp, log] : logs_) out.push_back(tp);
   return out;
+}
+
+std::map<TopicPartition, absl::Status> LogManager::Offline() const {
+  absl::MutexLock lock(&mu_);
+  return offline_;
 }
 
 std::vector<std::shared_ptr<PartitionLog>> LogManager::Snapshot() const {

@@ -4,6 +4,12 @@
 // at its LAST '-'. Deleted topics are first renamed to `<topic>-<partition>.<n>-delete`
 // and then removed, so a crash mid-delete leaves a directory that the next Open removes.
 //
+// A partition whose log cannot be opened (an unreadable or damaged segment, an I/O error) is
+// OFFLINE: Open logs why and carries on with the others, so one bad partition does not keep
+// the broker down. An offline partition is never recreated over its files (GetOrCreate fails
+// with kUnavailable naming the reason); deleting its topic removes its directory. To bring it
+// back, repair or move the directory aside and restart.
+//
 // Lifetime: logs are handed out as shared_ptr. Delete() and CloseAll() close them, after
 // which a holder's calls fail with kFailedPrecondition instead of touching freed memory.
 // Thread-safety: internally synchronized.
@@ -45,7 +51,8 @@ class LogManager {
  public:
   // Creates `data_dir` if absent, removes left-over `*-delete` directories and opens
   // every partition directory in it (other entries are ignored with a warning).
-  // Errors: the first partition that fails to open fails the whole call.
+  // A partition that fails to open is recorded as offline (see Offline()); only errors of
+  // the directory itself (creating, listing, removing left-overs) fail the call.
   static absl::StatusOr<std::unique_ptr<LogManager>> Open(const std::string& data_dir,
                                                           const LogConfig& config,
                                                           Clock clock = nullptr);
@@ -53,14 +60,19 @@ class LogManager {
   ~LogManager() = default;
 
   // The log of the partition, created empty if it does not exist.
-  // kInvalidArgument for an invalid topic name or a negative partition.
+  // kInvalidArgument for an invalid topic name or a negative partition; kUnavailable for an
+  // offline partition.
   absl::StatusOr<std::shared_ptr<PartitionLog>> GetOrCreate(const std::string& topic,
                                                             int32_t partition);
   // nullptr if the partition has no log.
   std::shared_ptr<PartitionLog> Get(const std::string& topic, int32_t partition) const;
-  // Closes and removes every partition of `topic`. kNotFound if it has none.
+  // Closes and removes every partition of `topic`, offline ones included. kNotFound if it
+  // has none.
   absl::Status Delete(const std::string& topic);
+  // The partitions with an open log.
   std::vector<TopicPartition> List() const;
+  // The partitions that failed to open, with the reason.
+  std::map<TopicPartition, absl::Status> Offline() const;
 
   // Flush() of every log; returns the first error after trying all.
   absl::Status FlushAll();
@@ -81,6 +93,7 @@ class LogManager {
 
   mutable absl::Mutex mu_;
   std::map<TopicPartition, std::shared_ptr<PartitionLog>> logs_ ABSL_GUARDED_BY(mu_);
+  std::map<TopicPartition, absl::Status> offline_ ABSL_GUARDED_BY(mu_);
   int64_t delete_counter_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

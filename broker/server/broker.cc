@@ -31,6 +31,7 @@
 #include "broker/server/handlers/offset_fetch.h"
 #include "broker/server/handlers/produce.h"
 #include "broker/server/handlers/sync_group.h"
+#include "broker/server/partition_health_collector.h"
 #include "broker/server/storage_collector.h"
 #include "common/kafka/records/crc32c.h"
 #include "common/log.h"
@@ -152,13 +153,23 @@ absl::Status Broker::Init() {
   SLUICE_RETURN_IF_ERROR(listener_->Start(config_.listener));
   http_ = std::make_unique<HttpServer>(io_, registry_);
   http_->AddCollectable(std::make_shared<StorageCollector>(*topics_, *flusher_));
+  http_->AddCollectable(std::make_shared<PartitionHealthCollector>(
+      *store_, config_.node_id,
+      [topics = topics_.get()](const std::string& topic, int32_t partition) {
+        auto view = topics->Find(topic);
+        return view != nullptr && partition >= 0 &&
+               partition < static_cast<int32_t>(view->partitions.size()) &&
+               view->partitions[partition].log != nullptr;
+      },
+      std::filesystem::absolute(config_.data_dir).string()));
   http_->AddCollectable(std::make_shared<group::GroupMetrics>(
       *groups_,
       [topics = topics_.get()](const std::string& topic,
                                int32_t partition) -> std::optional<int64_t> {
         auto view = topics->Find(topic);
         if (view == nullptr || partition < 0 ||
-            partition >= static_cast<int32_t>(view->partitions.size())) {
+            partition >= static_cast<int32_t>(view->partitions.size()) ||
+            !view->partitions[partition].log) {  // offline
           return std::nullopt;
         }
         return view->partitions[partition].log->high_watermark();

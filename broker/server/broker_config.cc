@@ -275,7 +275,7 @@ std::string BrokerUsage() {
   std::string text =
       "usage: sluice-broker [--config FILE] [--<key> VALUE]...\n"
       "Each config key is also a flag with dots as dashes (log.segment.bytes: "
-      "--log-segment-bytes).\n\nkeys (default):\n";
+      "--log-segment-bytes).\n--version prints the version, --help this text.\n\nkeys (default):\n";
   for (const auto& k : BrokerConfigKeys()) {
     absl::StrAppend(&text, "  ", k.key, " (", k.default_value, ")\n      ", k.doc, "\n");
   }
@@ -288,6 +288,10 @@ absl::StatusOr<BrokerConfig> ParseBrokerFlags(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") return absl::CancelledError(BrokerUsage());
+    // SLUICE_VERSION: the project version, defined for this file in CMakeLists.txt.
+    if (arg == "--version") {
+      return absl::CancelledError(absl::StrCat("sluice-broker ", SLUICE_VERSION, "\n"));
+    }
     if (arg.rfind("--", 0) != 0) {
       return absl::InvalidArgumentError(absl::StrCat("unexpected argument '", arg, "'"));
     }

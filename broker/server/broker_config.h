@@ -92,7 +92,8 @@ absl::Status SetBrokerConfigKey(BrokerConfig& config, const std::string& key,
 absl::StatusOr<std::map<std::string, std::string>> ReadPropertiesFile(const std::string& path);
 
 // Builds a config from argv (argv[0] is skipped). `--help` yields kCancelled with the
-// usage text as message, for the caller to print.
+// usage text as message, for the caller to print; `--version` likewise with
+// "sluice-broker <version>\n".
 absl::StatusOr<BrokerConfig> ParseBrokerFlags(int argc, char** argv);
 
 std::string BrokerUsage();

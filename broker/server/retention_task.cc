@@ -42,6 +42,7 @@ RetentionPassResult RetentionTask::RunOnce() {
     const log::RetentionPolicy policy = TopicRetentionPolicy(view->record.configs);
     if (policy.retention_ms < 0 && policy.retention_bytes < 0) continue;
     for (const PartitionView& p : view->partitions) {
+      if (!p.log) continue;  // offline
       ++total.partitions;
       absl::StatusOr<log::RetentionResult> r = p.log->ApplyRetention(policy);
       if (!r.ok()) {

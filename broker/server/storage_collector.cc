@@ -38,6 +38,7 @@ std::vector<prometheus::MetricFamily> StorageCollector::Collect() const {
     ++topics;
     for (const auto& p : topic->partitions) {
       ++partitions;
+      if (!p.log) continue;  // offline
       segments += static_cast<double>(p.log->segment_count());
       bytes += static_cast<double>(p.log->size_bytes());
     }

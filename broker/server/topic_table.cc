@@ -17,7 +17,13 @@ absl::StatusOr<std::shared_ptr<TopicView>> TopicTable::OpenView(
   auto view = std::make_shared<TopicView>();
   view->record = record;
   SLUICE_ASSIGN_OR_RETURN(auto partitions, store_.GetPartitions(record.name));
+  const auto offline = logs_.Offline();
   for (const auto& p : partitions) {
+    if (offline.contains(log::TopicPartition{record.name, p.partition})) {
+      // LogManager::Open logged why; requests for it get errors until it is repaired.
+      view->partitions.push_back(PartitionView{p.partition, p.leader_epoch, nullptr});
+      continue;
+    }
     SLUICE_ASSIGN_OR_RETURN(auto partition_log, OpenPartition(record, p.partition));
     view->partitions.push_back(PartitionView{p.partition, p.leader_epoch, partition_log});
   }
@@ -160,6 +166,7 @@ absl::Status TopicTable::AlterConfigs(
     topics_[name] = view;
   }
   for (const PartitionView& p : view->partitions) {
+    if (!p.log) continue;  // offline
     p.log->UpdateConfig(TopicLogConfig(view->record.configs, p.log->config())).IgnoreError();
   }
   SLUICE_LOG(kInfo) << "altered " << changes.size() << " configs of topic " << name;
@@ -205,6 +212,9 @@ absl::StatusOr<log::RetentionResult> TopicTable::DeleteRecordsBefore(const std::
     return absl::NotFoundError(absl::StrCat("unknown partition ", name, "-", partition));
   }
   const auto& partition_log = view->partitions[partition].log;
+  if (!partition_log) {
+    return absl::UnavailableError(absl::StrCat("partition ", name, "-", partition, " is offline"));
+  }
   const int64_t high_watermark = partition_log->high_watermark();
   if (offset == -1) offset = high_watermark;
   if (offset < 0 || offset > high_watermark) {
@@ -230,6 +240,7 @@ absl::StatusOr<log::RetentionResult> TopicTable::DeleteRecordsBefore(const std::
 void TopicTable::RefreshLogSettings() {
   for (const auto& view : List()) {
     for (const PartitionView& p : view->partitions) {
+      if (!p.log) continue;  // offline
       p.log->UpdateConfig(TopicLogConfig(view->record.configs, p.log->config())).IgnoreError();
     }
   }

@@ -27,7 +27,7 @@ namespace sluice::server {
 struct PartitionView {
   int32_t index = 0;
   int32_t leader_epoch = 0;
-  std::shared_ptr<log::PartitionLog> log;
+  std::shared_ptr<log::PartitionLog> log;  // nullptr while the partition is offline
 };
 
 struct TopicView {

@@ -26,6 +26,7 @@ Response DescribeLogDirsHandler::ServeNow(const RequestContext&, const Request& 
     topic.name = view.record.name;
     for (const PartitionView& p : view.partitions) {
       if (wanted && std::find(wanted->begin(), wanted->end(), p.index) == wanted->end()) continue;
+      if (!p.log) continue;  // offline: its size is unknown
       Response::DescribeLogDirsPartition out;
       out.partition_index = p.index;
       out.partition_size = p.log->size_bytes();

@@ -83,6 +83,12 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
       return out;
     }
     const auto& partition_log = topic->partitions[p.partition].log;
+    if (!partition_log) {  // offline
+      out.error_code = Code(KafkaError::kKafkaStorageError);
+      out.high_watermark = out.last_stable_offset = out.log_start_offset = -1;
+      *error = true;
+      return out;
+    }
     int64_t hw = partition_log->high_watermark();
     out.high_watermark = hw;
     out.last_stable_offset = hw;  // no transactions yet

@@ -28,6 +28,10 @@ Response::ListOffsetsPartitionResponse ListOffsetsHandler::Lookup(
   }
   const PartitionView& partition = topic->partitions[p.partition_index];
   out.leader_epoch = partition.leader_epoch;
+  if (!partition.log) {  // offline
+    out.error_code = Code(KafkaError::kKafkaStorageError);
+    return out;
+  }
   if (p.timestamp == kLatest) {
     out.offset = partition.log->high_watermark();
     return out;

@@ -20,6 +20,12 @@ Response::MetadataResponseTopic MetadataHandler::Describe(const TopicView& topic
     partition.leader_epoch = p.leader_epoch;
     partition.replica_nodes = {node};
     partition.isr_nodes = {node};
+    if (!p.log) {  // offline: no replica can lead it
+      partition.error_code = Code(KafkaError::kLeaderNotAvailable);
+      partition.leader_id = -1;
+      partition.isr_nodes = {};
+      partition.offline_replicas = {node};
+    }
     out.partitions.push_back(std::move(partition));
   }
   return out;

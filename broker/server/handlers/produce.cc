@@ -69,6 +69,9 @@ Response::PartitionProduceResponse ProduceHandler::Append(
                   "transactional batches are not supported yet");
   }
   const PartitionView& partition = topic->partitions[data.index];
+  if (!partition.log) {
+    return Failed(data.index, KafkaError::kKafkaStorageError, "the partition is offline");
+  }
   auto appended = partition.log->Append(*data.records, partition.leader_epoch);
   if (!appended.ok()) {
     SLUICE_LOG_EVERY_SECONDS(kWarn, 10) << "append to " << topic_name << "-" << data.index

@@ -107,5 +107,38 @@ TEST_F(LogManagerTest, CrashMidDeleteIsCleanedAtNextOpen) {
   EXPECT_FALSE(std::filesystem::exists(doomed));
 }
 
+TEST_F(LogManagerTest, AnUnreadablePartitionGoesOfflineAndTheOthersOpen) {
+  auto manager = OpenManager();
+  for (const char* topic : {"good", "bad"}) {
+    ASSERT_TRUE((*manager->GetOrCreate(topic, 0))->Append(MakeBatch(BatchSpec{.records = 3}), 0).ok());
+  }
+  ASSERT_TRUE(manager->CloseAll().ok());
+  manager.reset();
+  // A segment that cannot be read: the file is replaced by a directory.
+  const std::string segment = DataDir() + "/bad-0/00000000000000000000.log";
+  std::filesystem::remove(segment);
+  std::filesystem::create_directories(segment + "/kept");
+
+  manager = OpenManager();
+  ASSERT_NE(manager, nullptr);
+  EXPECT_EQ(manager->List(), (std::vector<TopicPartition>{{"good", 0}}));
+  EXPECT_EQ(manager->Get("good", 0)->log_end_offset(), 3);
+  auto offline = manager->Offline();
+  ASSERT_EQ(offline.size(), 1u);
+  EXPECT_FALSE(offline.at(TopicPartition{"bad", 0}).ok());
+  // Never recreated empty over the damaged files.
+  absl::StatusOr<std::shared_ptr<PartitionLog>> again = manager->GetOrCreate("bad", 0);
+  EXPECT_TRUE(absl::IsUnavailable(again.status())) << again.status();
+  EXPECT_TRUE(std::filesystem::exists(segment + "/kept"));
+
+  // Deleting the topic removes the damaged directory; the name can then be used again.
+  ASSERT_TRUE(manager->Delete("bad").ok());
+  EXPECT_TRUE(manager->Offline().empty());
+  EXPECT_FALSE(std::filesystem::exists(DataDir() + "/bad-0"));
+  absl::StatusOr<std::shared_ptr<PartitionLog>> fresh = manager->GetOrCreate("bad", 0);
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_EQ((*fresh)->log_end_offset(), 0);
+}
+
 }  // namespace
 }  // namespace sluice::log

@@ -34,6 +34,17 @@ TEST(BrokerConfig, FlagsMapDashesToDottedKeys) {
   EXPECT_EQ(config->Advertised().port, 19092);
 }
 
+TEST(BrokerConfig, VersionIsCancelledWithTheProjectVersion) {
+  auto version = Parse({"--version"});
+  EXPECT_EQ(version.status().code(), absl::StatusCode::kCancelled);
+  std::string text(version.status().message());
+  ASSERT_EQ(text.rfind("sluice-broker ", 0), 0u) << text;
+  ASSERT_EQ(text.back(), '\n');
+  std::string number = text.substr(14, text.size() - 15);
+  EXPECT_FALSE(number.empty());
+  EXPECT_EQ(number.find_first_not_of("0123456789."), std::string::npos) << text;
+}
+
 TEST(BrokerConfig, ErrorsNameTheKey) {
   auto unknown = Parse({"--no-such-thing", "1"});
   EXPECT_EQ(unknown.status().code(), absl::StatusCode::kInvalidArgument);

@@ -48,6 +48,17 @@ TEST(OperatorFlagsTest, BadFlagsAreErrorsAndHelpIsCancelled) {
   EXPECT_NE(help.status().message().find("--broker-address-map"), std::string::npos);
 }
 
+TEST(OperatorFlagsTest, VersionIsCancelledWithTheProjectVersion) {
+  auto version = Parse({"--version"});
+  EXPECT_TRUE(absl::IsCancelled(version.status()));
+  std::string text(version.status().message());
+  ASSERT_EQ(text.rfind("sluice-operator ", 0), 0u) << text;
+  ASSERT_EQ(text.back(), '\n');
+  std::string number = text.substr(16, text.size() - 17);
+  EXPECT_FALSE(number.empty());
+  EXPECT_EQ(number.find_first_not_of("0123456789."), std::string::npos) << text;
+}
+
 TEST(OperatorFlagsTest, BrokerAddressMap) {
   auto f = Parse({"--broker-address-map",
                   "demo-bootstrap.ns.svc:9092=127.0.0.1:19092,"
