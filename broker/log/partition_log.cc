@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "broker/log/checkpoint.h"
 #include "broker/log/file.h"
@@ -38,6 +39,18 @@ absl::StatusOr<std::unique_ptr<PartitionLog>> PartitionLog::Open(const std::stri
   log->flushed_offset_ = loaded.clean ? end : start;
   log->dir_dirty_ = !loaded.clean;
   for (const auto& segment : log->segments_) log->size_bytes_ += segment->size();
+  log->first_dirty_offset_ = start;
+  if (absl::StatusOr<std::string> text =
+          ReadSmallFile(absl::StrCat(dir, "/", kCleanerCheckpointFile), 64);
+      text.ok()) {
+    int64_t offset = 0;
+    // A value that is not a segment base (e.g. after a truncation) is ignored.
+    if (absl::SimpleAtoi(*text, &offset)) {
+      for (const auto& segment : log->segments_) {
+        if (segment->base_offset() == offset) log->first_dirty_offset_ = offset;
+      }
+    }
+  }
   SLUICE_LOG(kInfo) << "opened " << dir << (loaded.clean ? " (clean)" : " (recovered)")
                     << ": offsets " << start << ".." << end << ", " << log->segments_.size()
                     << " segments, " << log->producers_.size() << " producers";
