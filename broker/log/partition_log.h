@@ -130,7 +130,9 @@ class PartitionLog {
   // log end offset is the base of the batch holding `offset`, which may be below it).
   // If offset <= log_start_offset() the log becomes empty and starts at `offset`.
   // No-op if offset >= log_end_offset(). Rebuilds the producer state by scanning the
-  // remaining batch headers; the high watermark is capped at the new log end.
+  // remaining batch headers; the high watermark is capped at the new log end. A cut
+  // compacted segment gets an empty successor (it may have offset gaps, which only older
+  // segments may have), and everything from the cut on counts as dirty for compaction.
   absl::Status Truncate(int64_t offset);
 
   // Deletes whole segments from the oldest on while retention says so: a segment whose
