@@ -148,8 +148,8 @@ absl::Status ForEachBatch(
   return absl::OkStatus();
 }
 
-absl::Status AddToOffsetMap(const SourceSegment& source, OffsetMap* map) {
-  return ForEachBatch(source, [map](const kafka::BatchHeader& h, std::string_view batch) {
+absl::Status AddToOffsetMap(const SourceSegment& source, OffsetMap* map, int64_t* map_bytes) {
+  return ForEachBatch(source, [=](const kafka::BatchHeader& h, std::string_view batch) {
     if (h.is_control() || h.record_count == 0) return absl::OkStatus();
     absl::Status decoded = kafka::ForEachRecord(
         h, batch, kMaxDecompressed,
@@ -157,6 +157,9 @@ absl::Status AddToOffsetMap(const SourceSegment& source, OffsetMap* map) {
           if (r.key) {
             auto [it, inserted] = map->try_emplace(std::string(*r.key), 0);
             it->second = std::max(it->second, h.base_offset + r.offset_delta);
+            if (inserted) {
+              *map_bytes += static_cast<int64_t>(r.key->size()) + kOffsetMapEntryOverhead;
+            }
           }
           return absl::OkStatus();
         },

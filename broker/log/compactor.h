@@ -8,7 +8,8 @@
 // newer than min.compaction.lag.ms. The part of it at or above the "first dirty offset"
 // (where the previous pass stopped) is dirty. If dirty bytes / cleanable bytes reaches
 // min.cleanable.dirty.ratio:
-//  1. the dirty segments' records are read into a map key -> highest offset;
+//  1. the dirty segments' records are read into a map key -> highest offset (as many
+//     segments as fit max_map_bytes; the cleaned range ends after the last one mapped);
 //  2. the cleanable segments are rewritten in groups of consecutive segments whose total
 //     size stays within segment.bytes, each group into one new segment named by the
 //     group's first base offset. A record is kept if no later record in the map has its
@@ -72,6 +73,11 @@ struct CompactionPolicy {
   int64_t delete_retention_ms = 86'400'000;  // delete.retention.ms
   int64_t min_compaction_lag_ms = 0;         // min.compaction.lag.ms
   double min_cleanable_dirty_ratio = 0.5;    // min.cleanable.dirty.ratio
+  // Bound on the key map (broker log.cleaner.dedupe.buffer.size): once the dirty segments
+  // mapped so far reach it, the pass stops after them and the rest waits for the next
+  // pass (at least one dirty segment is always mapped, so a pass may pass the bound by
+  // the keys of one segment).
+  int64_t max_map_bytes = int64_t{128} << 20;
   // Run whenever a closed segment is cleanable, even with nothing dirty (tests).
   bool ignore_dirty_ratio = false;
   // Tests only: stop the swap after this many of its file operations, leaving the
@@ -114,9 +120,13 @@ absl::Status ForEachBatch(
     const SourceSegment& source,
     const std::function<absl::Status(const kafka::BatchHeader&, std::string_view)>& visit);
 
-// Adds every keyed record of `source` to `map` (later offsets win).
+// Memory charged per distinct key of an OffsetMap on top of the key's bytes.
+inline constexpr int64_t kOffsetMapEntryOverhead = 64;
+
+// Adds every keyed record of `source` to `map` (later offsets win) and adds the memory of
+// the new entries (key bytes + kOffsetMapEntryOverhead) to *map_bytes.
 // Errors: as ForEachBatch, and kDataLoss for records that do not decode.
-absl::Status AddToOffsetMap(const SourceSegment& source, OffsetMap* map);
+absl::Status AddToOffsetMap(const SourceSegment& source, OffsetMap* map, int64_t* map_bytes);
 
 // The new segment of one group, as written to the .cleaned files.
 struct CleanedSegment {

@@ -108,15 +108,25 @@ absl::StatusOr<CompactionResult> PartitionLog::Compact(const CompactionPolicy& p
     }
     producers = producers_;
   }
+
+  // 1. Key -> latest offset over the dirty part, as far as the map's bound allows; the
+  // pass then ends after the last segment mapped. 2. Rewrite every group.
+  OffsetMap map;
+  int64_t map_bytes = 0;
+  size_t mapped = 0;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    if (sources[i].base_offset < first_dirty) continue;
+    if (mapped > 0 && map_bytes >= policy.max_map_bytes) {
+      for (size_t j = i; j < sources.size(); ++j) result.bytes_before -= sources[j].size;
+      sources.resize(i);
+      break;
+    }
+    SLUICE_RETURN_IF_ERROR(AddToOffsetMap(sources[i], &map, &map_bytes));
+    ++mapped;
+  }
   result.first_offset = sources.front().base_offset;
   result.end_offset = sources.back().next_offset;
   result.segments_before = sources.size();
-
-  // 1. Key -> latest offset over the dirty part. 2. Rewrite every group.
-  OffsetMap map;
-  for (const SourceSegment& s : sources) {
-    if (s.base_offset >= first_dirty) SLUICE_RETURN_IF_ERROR(AddToOffsetMap(s, &map));
-  }
   std::vector<Group> groups = PlanGroups(sources, config);
   CleanContext context{&map, &producers, now, policy.delete_retention_ms,
                        config.index_interval_bytes};

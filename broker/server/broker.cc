@@ -133,6 +133,9 @@ absl::Status Broker::Init() {
       *topics_, *registry_,
       [dynamic = dynamic_config_.get()] { return dynamic->Current().log_cleaner_backoff_ms; },
       [dynamic = dynamic_config_.get()] { return dynamic->Current().log_cleaner_enable; },
+      [dynamic = dynamic_config_.get()] {
+        return dynamic->Current().log_cleaner_dedupe_buffer_size;
+      },
       WallClockMs);
   producer_ids_ = std::make_unique<ProducerIdAllocator>(*store_);
   fetch_waiters_ = std::make_unique<FetchWaiters>();

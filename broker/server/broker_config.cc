@@ -178,6 +178,8 @@ const std::vector<KeySpec>& KeySpecs() {
            "compact topics whose cleanup.policy contains compact"),
       Int<int64_t>("log.cleaner.backoff.ms", &C::log_cleaner_backoff_ms, 1, kMaxI64,
                    "how often the log cleaner looks for partitions to compact"),
+      Int<int64_t>("log.cleaner.dedupe.buffer.size", &C::log_cleaner_dedupe_buffer_size, 1,
+                   kMaxI64, "memory for the key map of one compaction pass"),
       Int("message.max.bytes", &C::message_max_bytes, 0, kMaxI32, "largest record batch accepted"),
       Int("socket.request.max.bytes", &C::socket_request_max_bytes, 64, kMaxI32,
           "largest request frame accepted"),

@@ -18,10 +18,11 @@ prometheus::Counter* Counter(prometheus::Registry& registry, const char* name, c
 
 CleanerTask::CleanerTask(TopicTable& topics, prometheus::Registry& registry,
                          std::function<int64_t()> backoff_ms, std::function<bool()> enabled,
-                         std::function<int64_t()> clock)
+                         std::function<int64_t()> max_map_bytes, std::function<int64_t()> clock)
     : topics_(topics),
       backoff_ms_(std::move(backoff_ms)),
       enabled_(std::move(enabled)),
+      max_map_bytes_(std::move(max_map_bytes)),
       clock_(std::move(clock)),
       next_due_ms_(clock_() + std::max<int64_t>(1, backoff_ms_())) {
   runs_ = Counter(registry, "sluice_log_cleaner_runs_total",
@@ -49,6 +50,7 @@ CleanerPassResult CleanerTask::RunOnce() {
         if (stop_) return total;
       }
       ++total.partitions;
+      policy->max_map_bytes = max_map_bytes_();
       absl::StatusOr<log::CompactionResult> r = p.log->Compact(*policy);
       if (!r.ok()) {
         // A deleted topic's log is closed (kFailedPrecondition): nothing to report.

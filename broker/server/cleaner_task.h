@@ -40,10 +40,11 @@ struct CleanerPassResult {
 class CleanerTask {
  public:
   // `topics` and `registry` must outlive the task. `backoff_ms` (log.cleaner.backoff.ms)
-  // is read before every wait; `enabled` (log.cleaner.enable) before every pass.
+  // is read before every wait; `enabled` (log.cleaner.enable) before every pass;
+  // `max_map_bytes` (log.cleaner.dedupe.buffer.size) before every partition.
   CleanerTask(TopicTable& topics, prometheus::Registry& registry,
               std::function<int64_t()> backoff_ms, std::function<bool()> enabled,
-              std::function<int64_t()> clock);
+              std::function<int64_t()> max_map_bytes, std::function<int64_t()> clock);
   ~CleanerTask();
 
   // One pass over every partition of every compacted topic. A failing partition is
@@ -61,6 +62,7 @@ class CleanerTask {
   TopicTable& topics_;
   std::function<int64_t()> backoff_ms_;
   std::function<bool()> enabled_;
+  std::function<int64_t()> max_map_bytes_;
   std::function<int64_t()> clock_;
   int64_t next_due_ms_;
 

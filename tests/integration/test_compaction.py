@@ -68,10 +68,13 @@ def test_compaction_keeps_the_latest_value_per_key_for_kcat_java_and_python(
     broker = broker_factory("--log-cleaner-backoff-ms", "100")
     create_compacted(broker, topic_name)
     keys, rounds = 20, 40
-    # Batches of many records (kcat's default batching) and of one record each.
-    harness.kcat_produce(broker.bootstrap, topic_name, tmp_path, updates(rounds // 2, keys))
+    # Batches of one record each, then the last two rounds in batches of many records
+    # (kcat's default batching) compressed with gzip, which the cleaner thins to the last
+    # round and recompresses.
     harness.kcat_produce(broker.bootstrap, topic_name, tmp_path,
-                         updates(rounds, keys)[keys * rounds // 2:], extra=ONE_PER_BATCH)
+                         updates(rounds, keys)[:keys * (rounds - 2)], extra=ONE_PER_BATCH)
+    harness.kcat_produce(broker.bootstrap, topic_name, tmp_path,
+                         updates(rounds, keys)[keys * (rounds - 2):], extra=["-z", "gzip"])
     harness.kcat_produce(broker.bootstrap, topic_name, tmp_path, filler(60), extra=ONE_PER_BATCH)
     before = sum(len(k) + len(v) for k, v in updates(rounds, keys))
     started = time.monotonic()
@@ -82,6 +85,7 @@ def test_compaction_keeps_the_latest_value_per_key_for_kcat_java_and_python(
     assert metric(broker, "sluice_log_cleaner_removed_records_total") >= keys * (rounds - 2)
     assert metric(broker, "sluice_log_cleaner_removed_bytes_total") > 0
     assert "compacted offsets" in broker.stderr_path.read_text() + broker.stdout_path.read_text()
+    assert 1 in harness.stored_batch_codecs(broker.partition_dir(topic_name, 0))  # gzip kept
 
     records = harness.kcat_consume(broker.bootstrap, topic_name)
     offsets = [r.offset for r in records]

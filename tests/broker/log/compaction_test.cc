@@ -313,6 +313,25 @@ TEST_F(CompactionTest, MinCompactionLagAndDirtyRatioHoldCompactionBack) {
   EXPECT_EQ(log->first_dirty_offset(), dirty);
 }
 
+TEST_F(CompactionTest, BoundedKeyMapCleansInSeveralPasses) {
+  auto log = BuildUpdates(60, 6);
+  const std::vector<Rec> before = Dump(*log);
+  const int64_t active = ActiveBase();
+  CompactionPolicy small = Force();
+  small.max_map_bytes = 1;  // one dirty segment per pass
+  absl::StatusOr<CompactionResult> r = log->Compact(small);
+  ASSERT_TRUE(r.ok() && r->ran);
+  EXPECT_EQ(r->segments_before, 1u);
+  EXPECT_LT(r->end_offset, active);
+  // Each pass takes the clean part plus one more dirty segment, until none is left.
+  for (int pass = 0; pass < 40 && log->first_dirty_offset() < active; ++pass) {
+    r = log->Compact(CompactionPolicy{.min_cleanable_dirty_ratio = 0, .max_map_bytes = 1});
+    ASSERT_TRUE(r.ok() && r->ran);
+  }
+  EXPECT_EQ(log->first_dirty_offset(), active);
+  EXPECT_EQ(Dump(*log), Compacted(before, active, false));
+}
+
 TEST_F(CompactionTest, IdempotentProducerStateSurvivesCompactionAndCrash) {
   auto log = OpenLog();
   int32_t seq = 0;

@@ -219,7 +219,7 @@ TEST_F(TopicAdminTest, CleanerTaskCompactsOnlyCompactedTopicsOnSchedule) {
   bool enabled = true;
   CleanerTask task(
       *topics_, registry, [] { return int64_t{1000}; }, [&] { return enabled; },
-      [this] { return clock_.Now(); });
+      [] { return int64_t{1} << 20; }, [this] { return clock_.Now(); });
   const int64_t start = clock_.Now();
   EXPECT_EQ(task.Tick(start + 999), start + 1000);
   EXPECT_EQ(Log("compacted")->size_bytes(), sizes["compacted"]);
