@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "broker/log/checkpoint.h"
+#include "broker/log/compactor.h"
 #include "broker/log/file.h"
 #include "broker/log/segment_scan.h"
 #include "common/log.h"
@@ -33,6 +34,8 @@ absl::StatusOr<Inventory> TakeInventory(const std::string& dir) {
   for (const std::string& name : names) {
     if (name == kCleanShutdownFile) {
       inv.has_checkpoint = true;
+    } else if (name == kCleanerCheckpointFile) {
+      continue;  // read by PartitionLog::Open
     } else if (std::optional<int64_t> base = ParseSegmentFileName(name, kLogSuffix)) {
       inv.bases.push_back(*base);
     } else if (std::optional<int64_t> base = ParseSegmentFileName(name, kIndexSuffix)) {
@@ -167,6 +170,7 @@ absl::StatusOr<LoadedLog> RecoverPass(const std::string& dir, const LogConfig& c
     SLUICE_ASSIGN_OR_RETURN(int64_t size, segment->log_file().Size());
     ScanOptions options;
     options.verify_crc = last;
+    options.allow_gaps = !last;
     options.index_interval_bytes = config.index_interval_bytes;
     SLUICE_ASSIGN_OR_RETURN(SegmentScan scan,
                             ScanSegment(segment->log_file(), base, size, options,
@@ -201,6 +205,11 @@ absl::StatusOr<LoadedLog> RecoverPass(const std::string& dir, const LogConfig& c
 
 absl::StatusOr<LoadedLog> LoadLog(const std::string& dir, const LogConfig& config, int64_t now_ms) {
   SLUICE_RETURN_IF_ERROR(MakeDirs(dir));
+  SLUICE_ASSIGN_OR_RETURN(bool compaction_finished, FinishInterruptedCompaction(dir));
+  if (compaction_finished) {
+    // The checkpoint cannot describe a directory a compaction was changing.
+    SLUICE_RETURN_IF_ERROR(RemoveFile(PathOf(dir, kCleanShutdownFile)));
+  }
   SLUICE_ASSIGN_OR_RETURN(Inventory inv, TakeInventory(dir));
   std::optional<LoadedLog> loaded;
   if (inv.has_checkpoint) {

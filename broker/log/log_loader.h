@@ -2,12 +2,17 @@
 // Opening a partition directory: takes stock of its files, then either trusts the
 // clean-shutdown checkpoint (checkpoint.h) or recovers by scanning the segments.
 //
+// Before anything else, a compaction a crash interrupted is completed or rolled back
+// (compactor.h, FinishInterruptedCompaction).
+//
 // Crash recovery, in order:
 //  - stray files: `*.tmp` and index files without their .log are removed; other unknown
 //    names are left alone with a warning;
 //  - every segment's batch headers are read, jumping batch to batch, to rebuild the
 //    producer state, the segment's state and the index entries it should have; index
 //    files that differ are rewritten;
+//  - older segments may have offset gaps between batches (left by compaction), but each
+//    must end where the next begins;
 //  - the last (active) segment is validated completely (header, length within the file,
 //    CRC32C, offsets contiguous from the segment's base offset) and its .log is cut at
 //    the first invalid or torn batch, with a warning saying what was cut;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "broker/log/checkpoint.h"
 #include "broker/log/file.h"
@@ -38,6 +39,18 @@ absl::StatusOr<std::unique_ptr<PartitionLog>> PartitionLog::Open(const std::stri
   log->flushed_offset_ = loaded.clean ? end : start;
   log->dir_dirty_ = !loaded.clean;
   for (const auto& segment : log->segments_) log->size_bytes_ += segment->size();
+  log->first_dirty_offset_ = start;
+  if (absl::StatusOr<std::string> text =
+          ReadSmallFile(absl::StrCat(dir, "/", kCleanerCheckpointFile), 64);
+      text.ok()) {
+    int64_t offset = 0;
+    // A value that is not a segment base (e.g. after a truncation) is ignored.
+    if (absl::SimpleAtoi(*text, &offset)) {
+      for (const auto& segment : log->segments_) {
+        if (segment->base_offset() == offset) log->first_dirty_offset_ = offset;
+      }
+    }
+  }
   SLUICE_LOG(kInfo) << "opened " << dir << (loaded.clean ? " (clean)" : " (recovered)")
                     << ": offsets " << start << ".." << end << ", " << log->segments_.size()
                     << " segments, " << log->producers_.size() << " producers";
@@ -271,12 +284,19 @@ absl::Status PartitionLog::TruncateLocked(int64_t offset) {
     Segment& last = *segments_.back();
     SLUICE_ASSIGN_OR_RETURN(std::optional<BatchLocation> cut, last.Locate(offset));
     if (cut) SLUICE_RETURN_IF_ERROR(last.TruncateAt(cut->position, config_.index_interval_bytes));
+    // A compacted segment may have offset gaps, which recovery accepts only in older
+    // segments: give it an empty successor so that it is never the active one.
+    if (last.base_offset() < first_dirty_offset_ && last.size() > 0) {
+      SLUICE_RETURN_IF_ERROR(Roll(clock_()));
+    }
   }
   SLUICE_ASSIGN_OR_RETURN(producers_, RebuildProducerState(segments_));
   const int64_t end = LogEndOffsetLocked();
   high_watermark_ = std::min(high_watermark_, end);
   if (config_.auto_advance_high_watermark) high_watermark_ = end;
   flushed_offset_ = std::min(flushed_offset_, segments_.back()->base_offset());
+  // Appends after the cut land in the last segment: compaction must see it as dirty.
+  first_dirty_offset_ = std::min(first_dirty_offset_, segments_.back()->base_offset());
   size_bytes_ = 0;
   for (const auto& segment : segments_) size_bytes_ += segment->size();
   SLUICE_LOG(kInfo) << "truncated " << dir_ << " to offset " << offset << ": log end " << old_end

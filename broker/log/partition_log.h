@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "broker/log/compactor.h"
 #include "broker/log/log_config.h"
 #include "broker/log/producer_state.h"
 #include "broker/log/segment.h"
@@ -128,7 +130,9 @@ class PartitionLog {
   // log end offset is the base of the batch holding `offset`, which may be below it).
   // If offset <= log_start_offset() the log becomes empty and starts at `offset`.
   // No-op if offset >= log_end_offset(). Rebuilds the producer state by scanning the
-  // remaining batch headers; the high watermark is capped at the new log end.
+  // remaining batch headers; the high watermark is capped at the new log end. A cut
+  // compacted segment gets an empty successor (it may have offset gaps, which only older
+  // segments may have), and everything from the cut on counts as dirty for compaction.
   absl::Status Truncate(int64_t offset);
 
   // Deletes whole segments from the oldest on while retention says so: a segment whose
@@ -152,6 +156,22 @@ class PartitionLog {
   // and calls this again after Open).
   // Errors: kOutOfRange if offset > high_watermark(); kFailedPrecondition after Close().
   absl::StatusOr<RetentionResult> AdvanceLogStartOffset(int64_t offset);
+
+  // One log compaction pass (compactor.h says what it keeps and how the files are
+  // swapped). Reads and rewrites closed segments without the lock; the lock is held
+  // exclusively only for the swap (renames and one directory fsync), during which the
+  // old segments leave the list and the cleaned ones take their place. Readers hold the
+  // lock while they read, so none sees a half-swapped log; the replaced files are
+  // unlinked after the lock is released, as for ApplyRetention. The log start offset,
+  // log end offset, high watermark and producer state do not change. If the log changed
+  // under the pass (retention, truncation), the pass is dropped (ran = false).
+  // Passes of one log are serialized; different logs may compact in parallel.
+  // Errors: kFailedPrecondition after Close() or an earlier failure; I/O errors and
+  // kDataLoss (undecodable records) leave the log as it was. A failure after the commit
+  // point fails the log (appends refused) until a reopen completes the swap.
+  absl::StatusOr<CompactionResult> Compact(const CompactionPolicy& policy);
+  // Where the last compaction pass stopped (the start of the dirty part).
+  int64_t first_dirty_offset() const;
 
   // Replaces the tunables (a topic config changed); the next append and roll use them.
   // kInvalidArgument as for Open, and the old config stays.
@@ -194,8 +214,13 @@ class PartitionLog {
   // Unlinks detached segments. REQUIRES: mu_ not held.
   void RemoveDetached(std::vector<std::unique_ptr<Segment>> doomed) const;
 
+  // Persists first_dirty_offset_ (best effort). REQUIRES: mu_ not held.
+  void WriteCleanerCheckpoint(int64_t offset) const;
+
   const std::string dir_;
   const Clock clock_;
+  // Serializes compaction passes; taken before mu_.
+  absl::Mutex compaction_mu_;
 
   mutable absl::Mutex mu_;
   // Ascending by base offset, contiguous, never empty; the last one is active.
@@ -211,6 +236,11 @@ class PartitionLog {
   // A segment was created or removed since the directory was last synced.
   bool dir_dirty_ ABSL_GUARDED_BY(mu_) = true;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  // Compaction: offsets below this were compacted by the last pass (a segment base).
+  int64_t first_dirty_offset_ ABSL_GUARDED_BY(mu_) = 0;
+  // When a tombstone kept by the last pass may be removed (in memory only: after a
+  // restart the next pass comes with new dirty data).
+  int64_t tombstone_deadline_ms_ ABSL_GUARDED_BY(mu_) = std::numeric_limits<int64_t>::max();
   // Set when a failed write could not be undone; appends are refused from then on.
   absl::Status failure_ ABSL_GUARDED_BY(mu_);
 };

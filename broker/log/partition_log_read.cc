@@ -79,10 +79,11 @@ absl::StatusOr<std::optional<TimestampLookup>> PartitionLog::FindByTimestamp(
     if (segment->next_offset() <= log_start_offset_) continue;  // wholly below the start
     SLUICE_ASSIGN_OR_RETURN(std::optional<BatchLocation> found,
                             segment->FindByTimestamp(timestamp));
-    // Batches that end below the log start (DeleteRecords) are gone: take the next batch
-    // of this segment that reaches the timestamp.
+    // Batches that end below the log start (DeleteRecords) are gone, and a batch that
+    // compaction emptied (kept only for its offsets and producer fields) holds no record:
+    // take the next batch of this segment that reaches the timestamp.
     while (found && (found->header.LastOffset() < log_start_offset_ ||
-                     found->header.max_timestamp < timestamp)) {
+                     found->header.max_timestamp < timestamp || found->header.record_count == 0)) {
       const int64_t next = found->position + static_cast<int64_t>(found->header.TotalSize());
       if (next >= segment->size()) {
         found.reset();

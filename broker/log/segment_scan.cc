@@ -101,7 +101,9 @@ absl::StatusOr<SegmentScan> ScanSegment(
                                   size - pos, " present");
       break;
     }
-    if (h.base_offset != scan.next_offset || h.last_offset_delta < 0) {
+    const bool follows =
+        options.allow_gaps ? h.base_offset >= scan.next_offset : h.base_offset == scan.next_offset;
+    if (!follows || h.last_offset_delta < 0) {
       scan.problem = absl::StrCat("batch at position ", pos, " has offsets ", h.base_offset, "..",
                                   h.LastOffset(), ", expected to start at ", scan.next_offset);
       break;

@@ -20,6 +20,11 @@ struct ScanOptions {
   // Also check every batch's CRC32C (reads the whole file, not only the headers).
   bool verify_crc = false;
   int32_t index_interval_bytes = 4096;
+  // Accept a batch whose base offset lies above the previous batch's end (the first one:
+  // above the segment's base offset): the gaps log compaction leaves where it removed
+  // whole batches. Recovery turns this off for the active segment, whose batches are
+  // always contiguous, so that a damaged base offset there is caught.
+  bool allow_gaps = true;
 };
 
 struct SegmentScan {
@@ -36,7 +41,8 @@ struct SegmentScan {
 
 // Scans [0, size) of `log`, a segment with base offset `base_offset`. A batch is valid if
 // its header parses (magic 2), it lies wholly inside the range, its base offset follows
-// the previous batch (the first one equals `base_offset`), its lastOffsetDelta is >= 0,
+// the previous batch (the first one equals `base_offset`; with allow_gaps, either may
+// lie above), its lastOffsetDelta is >= 0,
 // its offsets and position fit the 32-bit index fields and, with verify_crc, its CRC
 // matches. The scan stops at the first invalid batch. `on_batch` (may be empty) is called
 // for every valid batch in order with its position.

@@ -130,6 +130,14 @@ absl::Status Broker::Init() {
         return dynamic->Current().log_retention_check_interval_ms;
       },
       WallClockMs);
+  cleaner_ = std::make_unique<CleanerTask>(
+      *topics_, *registry_,
+      [dynamic = dynamic_config_.get()] { return dynamic->Current().log_cleaner_backoff_ms; },
+      [dynamic = dynamic_config_.get()] { return dynamic->Current().log_cleaner_enable; },
+      [dynamic = dynamic_config_.get()] {
+        return dynamic->Current().log_cleaner_dedupe_buffer_size;
+      },
+      WallClockMs);
   producer_ids_ = std::make_unique<ProducerIdAllocator>(*store_);
   fetch_waiters_ = std::make_unique<FetchWaiters>();
   groups_ = std::make_unique<group::GroupCoordinator>(*store_, config_.Groups(), WallClockMs);
@@ -225,11 +233,13 @@ absl::Status Broker::Run() {
   std::vector<std::thread> threads;
   for (int i = 1; i < config_.io_threads; ++i) threads.emplace_back([this] { io_.run(); });
   retention_->Start();
+  cleaner_->Start();
   http_->SetReady(true);
   SLUICE_LOG(kInfo) << "ready";
   io_.run();
   for (auto& t : threads) t.join();
-  retention_->Stop();  // Before the logs close under it.
+  retention_->Stop();  // Before the logs close under them.
+  cleaner_->Stop();
   groups_->Stop();   // Finishes queued group writes while the store is still open.
   flusher_->Stop();  // Finishes queued flushes while the logs are still open.
   SLUICE_LOG(kInfo) << "flushing and closing logs";

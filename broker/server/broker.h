@@ -18,6 +18,7 @@
 #include "broker/metadata/metadata_store.h"
 #include "broker/server/broker_config.h"
 #include "broker/server/broker_context.h"
+#include "broker/server/cleaner_task.h"
 #include "broker/server/dispatcher.h"
 #include "broker/server/http_server.h"
 #include "broker/server/kafka_listener.h"
@@ -56,6 +57,7 @@ class Broker {
   std::unique_ptr<TopicTable> topics_;
   std::unique_ptr<DynamicBrokerConfig> dynamic_config_;
   std::unique_ptr<RetentionTask> retention_;  // its thread runs from Run() to shutdown
+  std::unique_ptr<CleanerTask> cleaner_;      // likewise
   std::unique_ptr<ProducerIdAllocator> producer_ids_;
   std::unique_ptr<FetchWaiters> fetch_waiters_;
   std::unique_ptr<group::GroupCoordinator> groups_;

@@ -52,6 +52,10 @@ struct BrokerConfig {
   int32_t log_retention_hours = 168;
   int64_t log_retention_bytes = -1;
   int64_t log_retention_check_interval_ms = 300000;
+  // The log cleaner (compaction of cleanup.policy=compact topics; cleaner_task.h).
+  bool log_cleaner_enable = true;
+  int64_t log_cleaner_backoff_ms = 15000;
+  int64_t log_cleaner_dedupe_buffer_size = int64_t{128} << 20;
   std::string log_level = "info";
   // Default of the topic config flush.messages: 1 makes acknowledgements wait for
   // fdatasync (durable mode); N > 1 syncs in the background every N records.

@@ -17,11 +17,12 @@ constexpr char kDefaultEntity[] = "<default>";
 }  // namespace
 
 const std::vector<std::string>& DynamicBrokerKeys() {
-  // Kafka's DynamicLogConfig keys Sluice implements, plus message.max.bytes.
+  // Kafka's DynamicLogConfig keys Sluice implements, plus message.max.bytes and the log
+  // cleaner's log.cleaner.backoff.ms (read before every wait of the cleaner task).
   static const std::vector<std::string> keys = {
-      "log.index.interval.bytes", "log.retention.bytes", "log.retention.hours",
-      "log.retention.minutes",    "log.retention.ms",    "log.segment.bytes",
-      "log.segment.ms",           "message.max.bytes",
+      "log.cleaner.backoff.ms", "log.index.interval.bytes", "log.retention.bytes",
+      "log.retention.hours",    "log.retention.minutes",    "log.retention.ms",
+      "log.segment.bytes",      "log.segment.ms",           "message.max.bytes",
   };
   return keys;
 }

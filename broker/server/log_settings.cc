@@ -31,4 +31,16 @@ log::RetentionPolicy TopicRetentionPolicy(const std::map<std::string, std::strin
   return policy;
 }
 
+std::optional<log::CompactionPolicy> TopicCompactionPolicy(
+    const std::map<std::string, std::string>& topic_configs) {
+  if (EffectiveTopicConfig(topic_configs, "cleanup.policy").find("compact") == std::string::npos) {
+    return std::nullopt;
+  }
+  log::CompactionPolicy policy;
+  policy.delete_retention_ms = TopicConfigInt(topic_configs, "delete.retention.ms");
+  policy.min_compaction_lag_ms = TopicConfigInt(topic_configs, "min.compaction.lag.ms");
+  policy.min_cleanable_dirty_ratio = TopicConfigDouble(topic_configs, "min.cleanable.dirty.ratio");
+  return policy;
+}
+
 }  // namespace sluice::server

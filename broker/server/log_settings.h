@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "broker/log/log_config.h"
@@ -20,5 +21,10 @@ log::LogConfig TopicLogConfig(const std::map<std::string, std::string>& topic_co
 // retention.ms and retention.bytes; both -1 (keep everything) unless cleanup.policy
 // contains "delete", because a compact-only topic is never trimmed by retention.
 log::RetentionPolicy TopicRetentionPolicy(const std::map<std::string, std::string>& topic_configs);
+
+// delete.retention.ms, min.compaction.lag.ms and min.cleanable.dirty.ratio if
+// cleanup.policy contains "compact" ("compact" or "compact,delete"), else nullopt.
+std::optional<log::CompactionPolicy> TopicCompactionPolicy(
+    const std::map<std::string, std::string>& topic_configs);
 
 }  // namespace sluice::server

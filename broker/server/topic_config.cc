@@ -190,6 +190,13 @@ std::string EffectiveTopicConfig(const std::map<std::string, std::string>& topic
   return TopicConfigDefault(name);
 }
 
+double TopicConfigDouble(const std::map<std::string, std::string>& topic_configs,
+                         const std::string& name) {
+  double v = 0;
+  ParseNumber(EffectiveTopicConfig(topic_configs, name), &v);
+  return v;
+}
+
 int64_t TopicConfigInt(const std::map<std::string, std::string>& topic_configs,
                        const std::string& name) {
   int64_t v = 0;

@@ -56,6 +56,8 @@ std::string EffectiveTopicConfig(const std::map<std::string, std::string>& topic
 // Typed accessors over EffectiveTopicConfig for values already validated.
 int64_t TopicConfigInt(const std::map<std::string, std::string>& topic_configs,
                        const std::string& name);
+double TopicConfigDouble(const std::map<std::string, std::string>& topic_configs,
+                         const std::string& name);
 
 }  // namespace sluice::server
 

@@ -460,14 +460,20 @@ def rdkafka_binary(scratch: Path) -> Path:
 # Topics
 
 
-def create_topic(bootstrap: str, name: str, partitions: int, timeout: float = 30) -> None:
-    """CreateTopics through kafka-python's admin client; waits until Metadata shows the leaders."""
+def create_topic(bootstrap: str, name: str, partitions: int, timeout: float = 30,
+                 configs: dict[str, str] | None = None) -> None:
+    """CreateTopics through kafka-python's admin client; waits until Metadata shows the leaders.
+
+    `configs` are topic configs; unlike Kafka 4's TopicCommand, kafka-python does not check
+    them client-side, so values below Kafka's minimums (segment.bytes < 1 MiB) reach the broker.
+    """
     from kafka.admin import KafkaAdminClient, NewTopic
 
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="sluice-it-admin",
                              request_timeout_ms=int(timeout * 1000))
     try:
-        resp = admin.create_topics([NewTopic(name, partitions, 1)], timeout_ms=int(timeout * 1000))
+        resp = admin.create_topics([NewTopic(name, partitions, 1, topic_configs=configs or {})],
+                                   timeout_ms=int(timeout * 1000))
         errors = [e for e in getattr(resp, "topic_errors", []) if e[1] != 0]
         if errors:
             raise HarnessError(f"CreateTopics {name}: {errors}")

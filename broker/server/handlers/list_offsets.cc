@@ -57,8 +57,9 @@ Response::ListOffsetsPartitionResponse ListOffsetsHandler::Lookup(
     out.error_code = Code(KafkaError::kKafkaStorageError);
     return out;
   }
-  absl::Status scan =
-      kafka::ForEachRecord(*header, batch, kMaxDecompressed, [&](const kafka::RecordView& record) {
+  absl::Status scan = kafka::ForEachRecord(
+      *header, batch, kMaxDecompressed,
+      [&](const kafka::RecordView& record) {
         int64_t ts = header->log_append_time() ? header->max_timestamp
                                                : header->base_timestamp + record.timestamp_delta;
         // Records below the log start (DeleteRecords mid-batch) are gone for clients.
@@ -69,7 +70,8 @@ Response::ListOffsetsPartitionResponse ListOffsetsHandler::Lookup(
           return absl::CancelledError("found");
         }
         return absl::OkStatus();
-      });
+      },
+      kafka::OffsetDeltas::kIncreasing);  // stored batches may be compacted
   if (!scan.ok() && scan.code() != absl::StatusCode::kCancelled) {
     out.error_code = Code(KafkaError::kKafkaStorageError);
   }

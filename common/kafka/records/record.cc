@@ -41,15 +41,18 @@ absl::Status ReadNullableBytes(std::string_view* in, int32_t index, const char* 
 
 // Parses the body of record `index` (everything after its length varint), which must be
 // used up exactly.
-absl::Status ParseRecordBody(std::string_view body, int32_t index, RecordView* r) {
+absl::Status ParseRecordBody(std::string_view body, int32_t index, const BatchHeader& header,
+                             OffsetDeltas deltas, int32_t previous_delta, RecordView* r) {
   if (body.empty()) return Corrupt(index, "missing attributes");
   r->attributes = static_cast<int8_t>(body[0]);
   body.remove_prefix(1);
   if (!ReadVarlong(&body, &r->timestamp_delta)) return Corrupt(index, "bad timestamp delta");
   if (!ReadVarint(&body, &r->offset_delta)) return Corrupt(index, "bad offset delta");
-  if (r->offset_delta != index) {
-    return Corrupt(index, absl::StrCat("offset delta is ", r->offset_delta));
-  }
+  const bool delta_ok =
+      deltas == OffsetDeltas::kDense
+          ? r->offset_delta == index
+          : r->offset_delta > previous_delta && r->offset_delta <= header.last_offset_delta;
+  if (!delta_ok) return Corrupt(index, absl::StrCat("offset delta is ", r->offset_delta));
   SLUICE_RETURN_IF_ERROR(ReadNullableBytes(&body, index, "key", &r->key));
   SLUICE_RETURN_IF_ERROR(ReadNullableBytes(&body, index, "value", &r->value));
   int32_t header_count;
@@ -73,8 +76,9 @@ absl::Status ParseRecordBody(std::string_view body, int32_t index, RecordView* r
   return absl::OkStatus();
 }
 
-absl::Status ParseRecords(std::string_view in, int32_t record_count,
+absl::Status ParseRecords(std::string_view in, const BatchHeader& header, OffsetDeltas deltas,
                           const std::function<absl::Status(const RecordView&)>& visit) {
+  const int32_t record_count = header.record_count;
   if (record_count < 0) {
     return absl::InvalidArgumentError(absl::StrCat("negative record count ", record_count));
   }
@@ -85,12 +89,16 @@ absl::Status ParseRecords(std::string_view in, int32_t record_count,
       return absl::InvalidArgumentError(
           absl::StrCat("batch holds ", i, " records but its header says ", record_count));
     }
+    const char* record_start = in.data();
     int32_t length;
     if (!ReadVarint(&in, &length)) return Corrupt(i, "bad length");
     if (length < 0 || static_cast<size_t>(length) > in.size()) {
       return Corrupt(i, absl::StrCat("length ", length, " with ", in.size(), " bytes left"));
     }
-    SLUICE_RETURN_IF_ERROR(ParseRecordBody(in.substr(0, length), i, &view));
+    SLUICE_RETURN_IF_ERROR(ParseRecordBody(in.substr(0, length), i, header, deltas,
+                                           i == 0 ? -1 : view.offset_delta, &view));
+    view.raw =
+        std::string_view(record_start, static_cast<size_t>(in.data() - record_start) + length);
     in.remove_prefix(static_cast<size_t>(length));
     SLUICE_RETURN_IF_ERROR(visit(view));
   }
@@ -119,20 +127,21 @@ size_t BytesSize(const std::optional<std::string>& bytes) {
 
 absl::Status ForEachRecord(const BatchHeader& header, std::string_view batch,
                            size_t max_decompressed,
-                           const std::function<absl::Status(const RecordView&)>& visit) {
+                           const std::function<absl::Status(const RecordView&)>& visit,
+                           OffsetDeltas deltas) {
   if (batch.size() != header.TotalSize() || batch.size() < kBatchHeaderSize) {
     return absl::InvalidArgumentError(absl::StrCat("record batch claims ", header.TotalSize(),
                                                    " bytes but ", batch.size(), " are present"));
   }
   std::string_view records = batch.substr(kBatchHeaderSize);
   const Compression codec = header.compression();
-  if (codec == Compression::kNone) return ParseRecords(records, header.record_count, visit);
+  if (codec == Compression::kNone) return ParseRecords(records, header, deltas, visit);
   if (!IsKnownCompression(static_cast<int>(codec))) {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown compression codec ", static_cast<int>(codec)));
   }
   SLUICE_ASSIGN_OR_RETURN(std::string raw, Decompress(codec, records, max_decompressed));
-  return ParseRecords(raw, header.record_count, visit);
+  return ParseRecords(raw, header, deltas, visit);
 }
 
 absl::StatusOr<std::vector<Record>> DecodeRecords(const BatchHeader& header, std::string_view batch,

@@ -65,7 +65,14 @@ struct RecordView {
   std::optional<std::string_view> key;
   std::optional<std::string_view> value;
   std::vector<HeaderView> headers;
+  // The whole record as encoded, length prefix included (for copying it unchanged).
+  std::string_view raw;
 };
+
+// What ForEachRecord accepts as offset deltas. Producers write 0, 1, ..., count - 1
+// (kDense); a batch that log compaction thinned keeps its records' offsets, so its
+// deltas only increase and stay within lastOffsetDelta (kIncreasing).
+enum class OffsetDeltas { kDense, kIncreasing };
 
 // Decodes every record of `batch` and calls `visit` on each, in order, stopping at and
 // returning the first non-OK status from `visit`. Decompresses the records first if
@@ -83,12 +90,13 @@ struct RecordView {
 //                       than recordCount, or bytes after the last record; offset deltas
 //                       other than 0, 1, ..., recordCount - 1 in order
 //   kResourceExhausted  the records decompress to more than `max_decompressed` bytes
-// Records visited before an error was found have been passed to `visit`. Batches that
-// compaction has thinned (holes in the offset deltas) fail the offset delta check; no
-// Sluice path produces those yet.
+// Records visited before an error was found have been passed to `visit`. With
+// OffsetDeltas::kIncreasing (stored batches, which compaction may have thinned) the
+// offset delta check becomes: strictly increasing, from 0 up to lastOffsetDelta.
 absl::Status ForEachRecord(const BatchHeader& header, std::string_view batch,
                            size_t max_decompressed,
-                           const std::function<absl::Status(const RecordView&)>& visit);
+                           const std::function<absl::Status(const RecordView&)>& visit,
+                           OffsetDeltas deltas = OffsetDeltas::kDense);
 
 // Decodes all records of `batch` into owned values, with the checks of ForEachRecord.
 // Memory use is proportional to the record count (about 130 bytes of bookkeeping per

@@ -1,13 +1,16 @@
 // TopicTable administration (AlterConfigs, AddPartitions, DeleteRecordsBefore) and the
-// retention task, over real logs in a temporary directory, the in-memory metadata store
-// and injected clocks. "Restart" builds a new LogManager and TopicTable over the same
+// retention and cleaner tasks, over real logs in a temporary directory, the in-memory metadata
+// store and injected clocks. "Restart" builds a new LogManager and TopicTable over the same
 // directory and store.
 #include <gtest/gtest.h>
 
 #include "broker/log/log_manager.h"
+#include "broker/server/cleaner_task.h"
+#include "broker/server/log_settings.h"
 #include "broker/server/retention_task.h"
 #include "broker/server/topic_config.h"
 #include "broker/server/topic_table.h"
+#include "common/kafka/records/record_batch_builder.h"
 #include "prometheus/registry.h"
 #include "tests/broker/log/test_util.h"
 #include "tests/mocks/in_memory_metadata_store.h"
@@ -179,6 +182,64 @@ TEST_F(TopicAdminTest, RetentionTaskRunsOnScheduleAndAppliesSizeAndTimeRetention
     }
   }
   EXPECT_GE(segments, static_cast<double>(pass.segments_deleted + 1));
+}
+
+double CounterValue(prometheus::Registry& registry, const std::string& name) {
+  for (const auto& family : registry.Collect()) {
+    if (family.name == name && !family.metric.empty()) return family.metric[0].counter.value;
+  }
+  return -1;
+}
+
+TEST_F(TopicAdminTest, CleanerTaskCompactsOnlyCompactedTopicsOnSchedule) {
+  const std::map<std::string, std::string> compact = {{"segment.bytes", "400"},
+                                                      {"cleanup.policy", "compact"},
+                                                      {"min.cleanable.dirty.ratio", "0.01"}};
+  Create("compacted", 1, compact);
+  auto both = compact;
+  both["cleanup.policy"] = "compact,delete";
+  Create("both", 1, both);
+  Create("plain", 1, {{"segment.bytes", "400"}});
+  EXPECT_FALSE(TopicCompactionPolicy(topics_->Find("plain")->record.configs).has_value());
+  ASSERT_TRUE(TopicCompactionPolicy(topics_->Find("both")->record.configs).has_value());
+  EXPECT_DOUBLE_EQ(
+      TopicCompactionPolicy(topics_->Find("both")->record.configs)->min_cleanable_dirty_ratio,
+      0.01);
+  EXPECT_GE(TopicRetentionPolicy(topics_->Find("both")->record.configs).retention_ms, 0);
+  for (const char* t : {"compacted", "both", "plain"}) {
+    for (int i = 0; i < 40; ++i) {
+      kafka::RecordBatchBuilder b;
+      b.Add(clock_.Now(), "key" + std::to_string(i % 3), std::string(60, 'v'));
+      ASSERT_TRUE(Log(t)->Append(*b.Build(), 0).ok());
+    }
+  }
+  std::map<std::string, int64_t> sizes;
+  for (const char* t : {"compacted", "both", "plain"}) sizes[t] = Log(t)->size_bytes();
+  prometheus::Registry registry;
+  bool enabled = true;
+  CleanerTask task(
+      *topics_, registry, [] { return int64_t{1000}; }, [&] { return enabled; },
+      [] { return int64_t{1} << 20; }, [this] { return clock_.Now(); });
+  const int64_t start = clock_.Now();
+  EXPECT_EQ(task.Tick(start + 999), start + 1000);
+  EXPECT_EQ(Log("compacted")->size_bytes(), sizes["compacted"]);
+  EXPECT_EQ(task.Tick(start + 1000), start + 2000);
+  EXPECT_LT(Log("compacted")->size_bytes(), sizes["compacted"]);
+  EXPECT_LT(Log("both")->size_bytes(), sizes["both"]);
+  EXPECT_EQ(Log("plain")->size_bytes(), sizes["plain"]);
+  EXPECT_EQ(CounterValue(registry, "sluice_log_cleaner_runs_total"), 1);
+  EXPECT_EQ(CounterValue(registry, "sluice_log_cleaner_compactions_total"), 2);
+  EXPECT_GT(CounterValue(registry, "sluice_log_cleaner_removed_records_total"), 0);
+  EXPECT_EQ(CounterValue(registry, "sluice_log_cleaner_removed_bytes_total"),
+            static_cast<double>(sizes["compacted"] - Log("compacted")->size_bytes() +
+                                sizes["both"] - Log("both")->size_bytes()));
+  // Nothing new is dirty: the next pass compacts nothing; a disabled cleaner does not run.
+  CleanerPassResult again = task.RunOnce();
+  EXPECT_EQ(again.partitions, 2u);
+  EXPECT_EQ(again.compacted, 0u);
+  enabled = false;
+  task.Tick(start + 5000);
+  EXPECT_EQ(CounterValue(registry, "sluice_log_cleaner_runs_total"), 2);
 }
 
 TEST_F(TopicAdminTest, BrokerDefaultsApplyToTopicsWithoutTheirOwnValue) {

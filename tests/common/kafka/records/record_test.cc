@@ -169,5 +169,41 @@ TEST(RecordTest, CompressedRecordsBeyondTheBoundAreResourceExhausted) {
   EXPECT_EQ(records->size(), 100u);
 }
 
+TEST(RecordTest, IncreasingOffsetDeltasAreAcceptedOnlyWhenAsked) {
+  // Two records at deltas 1 and 3 of a batch whose lastOffsetDelta is 3 (compacted).
+  const std::string section =
+      Framed(Body(1, FromBytes({1, 1, 0}))) + Framed(Body(3, FromBytes({1, 1, 0})));
+  std::string batch = WithRecordsSection(Shell(2), section);
+  testing::Poke<int32_t>(&batch, 23, 3);
+  Reseal(&batch);
+  auto header = ParseBatchHeader(batch);
+  ASSERT_TRUE(header.ok());
+  std::vector<int32_t> deltas;
+  std::vector<size_t> raw_sizes;
+  auto visit = [&](const RecordView& r) {
+    deltas.push_back(r.offset_delta);
+    raw_sizes.push_back(r.raw.size());
+    return absl::OkStatus();
+  };
+  EXPECT_FALSE(ForEachRecord(*header, batch, 1 << 20, visit).ok());
+  deltas.clear();
+  raw_sizes.clear();
+  ASSERT_TRUE(ForEachRecord(*header, batch, 1 << 20, visit, OffsetDeltas::kIncreasing).ok());
+  EXPECT_EQ(deltas, (std::vector<int32_t>{1, 3}));
+  EXPECT_EQ(raw_sizes, (std::vector<size_t>{Framed(Body(1, FromBytes({1, 1, 0}))).size(),
+                                            Framed(Body(3, FromBytes({1, 1, 0}))).size()}));
+  // Beyond lastOffsetDelta, or not increasing: refused even so.
+  testing::Poke<int32_t>(&batch, 23, 2);
+  Reseal(&batch);
+  header = ParseBatchHeader(batch);
+  EXPECT_FALSE(ForEachRecord(*header, batch, 1 << 20, visit, OffsetDeltas::kIncreasing).ok());
+  std::string repeated = WithRecordsSection(
+      Shell(2), Framed(Body(1, FromBytes({1, 1, 0}))) + Framed(Body(1, FromBytes({1, 1, 0}))));
+  testing::Poke<int32_t>(&repeated, 23, 3);
+  Reseal(&repeated);
+  header = ParseBatchHeader(repeated);
+  EXPECT_FALSE(ForEachRecord(*header, repeated, 1 << 20, visit, OffsetDeltas::kIncreasing).ok());
+}
+
 }  // namespace
 }  // namespace sluice::kafka
