@@ -46,10 +46,7 @@ CleanerPassResult CleanerTask::RunOnce() {
     if (!policy) continue;
     for (const PartitionView& p : view->partitions) {
       if (!p.log) continue;  // offline
-      {
-        std::lock_guard lock(mu_);
-        if (stop_) return total;
-      }
+      if (thread_.stopping()) return total;
       ++total.partitions;
       policy->max_map_bytes = max_map_bytes_();
       absl::StatusOr<log::CompactionResult> r = p.log->Compact(*policy);
@@ -83,26 +80,8 @@ int64_t CleanerTask::Tick(int64_t now_ms) {
   return next_due_ms_;
 }
 
-void CleanerTask::Start() {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      const int64_t due = Tick(clock_());
-      lock.lock();
-      const int64_t wait = std::max<int64_t>(0, due - clock_());
-      wake_.wait_for(lock, std::chrono::milliseconds(wait), [this] { return stop_; });
-    }
-  });
-}
+void CleanerTask::Start() { thread_.Start(); }
 
-void CleanerTask::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void CleanerTask::Stop() { thread_.Stop(); }
 
 }  // namespace sluice::server

@@ -17,13 +17,11 @@
 // Thread-safety: RunOnce/Tick from one thread at a time; Start/Stop from the owner.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
-#include <thread>
 
 #include "broker/log/partition_log.h"
+#include "broker/server/periodic_thread.h"
 #include "broker/server/topic_table.h"
 #include "prometheus/counter.h"
 #include "prometheus/registry.h"
@@ -72,10 +70,7 @@ class CleanerTask {
   prometheus::Counter* removed_bytes_;
   prometheus::Counter* failures_;
 
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;  // guarded by mu_
-  std::thread thread_;
+  PeriodicThread thread_{[this](int64_t now_ms) { return Tick(now_ms); }, clock_};
 };
 
 }  // namespace sluice::server

@@ -71,27 +71,9 @@ int64_t RetentionTask::Tick(int64_t now_ms) {
   return next_due_ms_;
 }
 
-void RetentionTask::Start() {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      const int64_t due = Tick(clock_());
-      lock.lock();
-      const int64_t wait = std::max<int64_t>(0, due - clock_());
-      wake_.wait_for(lock, std::chrono::milliseconds(wait), [this] { return stop_; });
-    }
-  });
-}
+void RetentionTask::Start() { thread_.Start(); }
 
-void RetentionTask::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void RetentionTask::Stop() { thread_.Stop(); }
 
 void RetentionTask::RecordDeleteRecords(const log::RetentionResult& result) {
   delete_records_segments_->Increment(static_cast<double>(result.segments_deleted));

@@ -15,13 +15,11 @@
 // from the owner. RecordDeleteRecords is thread-safe.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
-#include <thread>
 
 #include "broker/log/partition_log.h"
+#include "broker/server/periodic_thread.h"
 #include "broker/server/topic_table.h"
 #include "prometheus/counter.h"
 #include "prometheus/registry.h"
@@ -69,10 +67,7 @@ class RetentionTask {
   prometheus::Counter* delete_records_bytes_;
   prometheus::Counter* runs_;
 
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;  // guarded by mu_
-  std::thread thread_;
+  PeriodicThread thread_{[this](int64_t now_ms) { return Tick(now_ms); }, clock_};
 };
 
 }  // namespace sluice::server
