@@ -47,6 +47,17 @@ int64_t WallClockMs() {
       .count();
 }
 
+// The open log of a partition; nullptr for an unknown or offline one.
+std::shared_ptr<log::PartitionLog> OpenLog(const TopicTable& topics, const std::string& topic,
+                                           int32_t partition) {
+  auto view = topics.Find(topic);
+  if (view == nullptr || partition < 0 ||
+      partition >= static_cast<int32_t>(view->partitions.size())) {
+    return nullptr;
+  }
+  return view->partitions[partition].log;
+}
+
 }  // namespace
 
 // One asio timer armed at the group coordinator's earliest deadline; when it fires the
@@ -164,23 +175,16 @@ absl::Status Broker::Init() {
   http_->AddCollectable(std::make_shared<PartitionHealthCollector>(
       *store_, config_.node_id,
       [topics = topics_.get()](const std::string& topic, int32_t partition) {
-        auto view = topics->Find(topic);
-        return view != nullptr && partition >= 0 &&
-               partition < static_cast<int32_t>(view->partitions.size()) &&
-               view->partitions[partition].log != nullptr;
+        return OpenLog(*topics, topic, partition) != nullptr;
       },
       std::filesystem::absolute(config_.data_dir).string()));
   http_->AddCollectable(std::make_shared<group::GroupMetrics>(
       *groups_,
       [topics = topics_.get()](const std::string& topic,
                                int32_t partition) -> std::optional<int64_t> {
-        auto view = topics->Find(topic);
-        if (view == nullptr || partition < 0 ||
-            partition >= static_cast<int32_t>(view->partitions.size()) ||
-            !view->partitions[partition].log) {  // offline
-          return std::nullopt;
-        }
-        return view->partitions[partition].log->high_watermark();
+        auto log = OpenLog(*topics, topic, partition);
+        if (log == nullptr) return std::nullopt;
+        return log->high_watermark();
       }));
   SLUICE_RETURN_IF_ERROR(http_->Start(config_.http_listener));
   SLUICE_LOG(kInfo) << "cluster " << context_->cluster_id << ", node " << config_.node_id
