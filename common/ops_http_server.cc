@@ -107,11 +107,18 @@ absl::Status OpsHttpServer::Start(const std::string& host, uint16_t port) {
 void OpsHttpServer::Accept() {
   acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) {
-      std::vector<std::shared_ptr<prometheus::Collectable>> sources = {registry_};
-      sources.insert(sources.end(), collectables_.begin(), collectables_.end());
-      std::make_shared<HttpSession>(std::move(socket), std::move(sources), &ready_)->Start();
+    if (ec) {
+      // Out of descriptors, say: the connection stays queued, so retry after a pause
+      // instead of spinning.
+      retry_timer_.expires_after(std::chrono::milliseconds(100));
+      retry_timer_.async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec && acceptor_.is_open()) Accept();
+      });
+      return;
     }
+    std::vector<std::shared_ptr<prometheus::Collectable>> sources = {registry_};
+    sources.insert(sources.end(), collectables_.begin(), collectables_.end());
+    std::make_shared<HttpSession>(std::move(socket), std::move(sources), &ready_)->Start();
     Accept();
   });
 }
@@ -120,6 +127,7 @@ void OpsHttpServer::Stop() {
   ready_.store(false);
   boost::system::error_code ec;
   acceptor_.close(ec);
+  retry_timer_.cancel();
 }
 
 }  // namespace sluice

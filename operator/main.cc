@@ -15,6 +15,7 @@
 
 #include "common/log.h"
 #include "common/ops_http_server.h"
+#include "common/process_metrics.h"
 #include "operator/controllers.h"
 #include "operator/k8s/http_kube_client.h"
 #include "operator/k8s/kubeconfig.h"
@@ -85,6 +86,7 @@ int Run(const OperatorFlags& flags) {
   auto work = boost::asio::make_work_guard(io);
   OpsHttpServer metrics_server(io, registry);
   OpsHttpServer health_server(io, registry);
+  metrics_server.AddCollectable(std::make_shared<ProcessCollector>());
   bool one_server = flags.metrics_port == flags.health_port && flags.metrics_port != 0;
   if (auto s = metrics_server.Start(flags.http_host, flags.metrics_port); !s.ok()) {
     std::cerr << "sluice-operator: " << s.message() << "\n";

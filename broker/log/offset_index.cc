@@ -20,16 +20,7 @@ std::string OffsetIndex::Encode(const std::vector<OffsetIndexEntry>& entries) {
 
 absl::Status OffsetIndex::Load(int64_t log_size, int32_t max_entries) {
   entries_.clear();
-  SLUICE_ASSIGN_OR_RETURN(int64_t size, file_.Size());
-  if (size % kEntrySize != 0) {
-    return absl::DataLossError(
-        absl::StrCat(file_.path(), ": size ", size, " is not a multiple of ", kEntrySize));
-  }
-  if (size / static_cast<int64_t>(kEntrySize) > max_entries) {
-    return absl::DataLossError(absl::StrCat(file_.path(), ": more than ", max_entries, " entries"));
-  }
-  std::string bytes(static_cast<size_t>(size), '\0');
-  SLUICE_RETURN_IF_ERROR(file_.PRead(0, bytes.size(), bytes.data()));
+  SLUICE_ASSIGN_OR_RETURN(std::string bytes, file_.ReadAll(max_entries));
   std::vector<OffsetIndexEntry> entries;
   entries.reserve(bytes.size() / kEntrySize);
   for (size_t i = 0; i < bytes.size(); i += kEntrySize) {
@@ -49,19 +40,14 @@ absl::Status OffsetIndex::Load(int64_t log_size, int32_t max_entries) {
 
 absl::Status OffsetIndex::Reset(std::vector<OffsetIndexEntry> entries) {
   entries_.clear();
-  SLUICE_RETURN_IF_ERROR(file_.Truncate(0));
-  SLUICE_RETURN_IF_ERROR(file_.PWrite(0, Encode(entries)));
+  SLUICE_RETURN_IF_ERROR(file_.Replace(Encode(entries)));
   entries_ = std::move(entries);
   return absl::OkStatus();
 }
 
 absl::Status OffsetIndex::Append(OffsetIndexEntry entry) {
   int64_t end = static_cast<int64_t>(entries_.size() * kEntrySize);
-  absl::Status written = file_.PWrite(end, Encode({entry}));
-  if (!written.ok()) {
-    file_.Truncate(end).IgnoreError();  // Best effort; Load() rejects a torn entry anyway.
-    return written;
-  }
+  SLUICE_RETURN_IF_ERROR(file_.AppendAt(end, Encode({entry})));
   entries_.push_back(entry);
   return absl::OkStatus();
 }

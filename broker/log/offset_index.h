@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "broker/log/file.h"
+#include "broker/log/index_file.h"
 
 namespace sluice::log {
 
@@ -34,7 +34,7 @@ class OffsetIndex {
 
   // Takes ownership of the open index file. The in-memory copy starts empty: call Load()
   // or Reset().
-  explicit OffsetIndex(File file) : file_(std::move(file)) {}
+  explicit OffsetIndex(File file) : file_(std::move(file), kEntrySize) {}
 
   // Reads the file and checks it: size a multiple of kEntrySize and at most
   // `max_entries` entries, offsets >= 0, offsets and positions strictly increasing,
@@ -56,15 +56,16 @@ class OffsetIndex {
   absl::Status TruncateToPosition(int64_t position);
 
   const std::vector<OffsetIndexEntry>& entries() const { return entries_; }
-  const File& file() const { return file_; }
-  absl::Status Close() { return file_.Close(); }
+  const IndexFile& file() const { return file_; }
+  // Gives the descriptor back until the next change (see index_file.h).
+  absl::Status Close() { return file_.Release(); }
 
   static std::string Encode(const std::vector<OffsetIndexEntry>& entries);
 
  private:
   absl::Status TruncateEntries(size_t count);
 
-  File file_;
+  IndexFile file_;
   std::vector<OffsetIndexEntry> entries_;
 };
 

@@ -38,7 +38,10 @@ absl::StatusOr<std::unique_ptr<PartitionLog>> PartitionLog::Open(const std::stri
   }
   log->flushed_offset_ = loaded.clean ? end : start;
   log->dir_dirty_ = !loaded.clean;
-  for (const auto& segment : log->segments_) log->size_bytes_ += segment->size();
+  for (const auto& segment : log->segments_) {
+    log->size_bytes_ += segment->size();
+    if (segment != log->segments_.back()) segment->ReleaseIndexFiles();
+  }
   log->first_dirty_offset_ = start;
   if (absl::StatusOr<std::string> text =
           ReadSmallFile(absl::StrCat(dir, "/", kCleanerCheckpointFile), 64);
@@ -121,6 +124,7 @@ absl::Status PartitionLog::Roll(int64_t now_ms) {
   const int64_t base = LogEndOffsetLocked();
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<Segment> segment, Segment::Create(dir_, base, now_ms));
   SLUICE_LOG(kInfo) << "rolled " << dir_ << " to a new segment at offset " << base;
+  segments_.back()->ReleaseIndexFiles();
   segments_.push_back(std::move(segment));
   dir_dirty_ = true;
   return absl::OkStatus();

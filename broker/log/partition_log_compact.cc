@@ -236,6 +236,7 @@ absl::StatusOr<CompactionResult> PartitionLog::Compact(const CompactionPolicy& p
                                                  std::move(g.cleaned.times));
       }
       if (!installed.ok()) return fail(installed);
+      (*segment)->ReleaseIndexFiles();  // compaction cleans closed segments only
       fresh.push_back(std::move(*segment));
     }
     size_t at = first;

@@ -259,6 +259,12 @@ absl::Status Segment::Sync() const {
 
 absl::StatusOr<File> Segment::DuplicateLogFile() const { return log_.Duplicate(); }
 
+void Segment::ReleaseIndexFiles() {
+  // A failed close(2) still frees the descriptor; there is nothing to retry.
+  offset_index_.Close().IgnoreError();
+  time_index_.Close().IgnoreError();
+}
+
 absl::Status Segment::Close() {
   absl::Status status = log_.Close();
   absl::Status index_status = offset_index_.Close();

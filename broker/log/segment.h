@@ -118,6 +118,9 @@ class Segment {
   // A duplicate of the .log descriptor, for a sync outside the caller's lock. Only the
   // .log needs syncing for durability: crash recovery rebuilds both indexes from it.
   absl::StatusOr<File> DuplicateLogFile() const;
+  // Called when the segment stops being the active one: both indexes give back their
+  // descriptors until their next change (index_file.h), so a closed segment holds one.
+  void ReleaseIndexFiles();
   absl::Status Close();
   // Closes and unlinks the three files, the .log first.
   absl::Status RemoveFiles();

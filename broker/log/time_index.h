@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "broker/log/file.h"
+#include "broker/log/index_file.h"
 
 namespace sluice::log {
 
@@ -33,7 +33,7 @@ class TimeIndex {
  public:
   static constexpr size_t kEntrySize = 12;
 
-  explicit TimeIndex(File file) : file_(std::move(file)) {}
+  explicit TimeIndex(File file) : file_(std::move(file), kEntrySize) {}
 
   // Reads and checks the file: size a multiple of kEntrySize, at most `max_entries`
   // entries, both fields strictly increasing, relative offsets in
@@ -55,13 +55,14 @@ class TimeIndex {
   absl::Status TruncateToRelativeOffset(int64_t relative_offset);
 
   const std::vector<TimeIndexEntry>& entries() const { return entries_; }
-  const File& file() const { return file_; }
-  absl::Status Close() { return file_.Close(); }
+  const IndexFile& file() const { return file_; }
+  // Gives the descriptor back until the next change (see index_file.h).
+  absl::Status Close() { return file_.Release(); }
 
   static std::string Encode(const std::vector<TimeIndexEntry>& entries);
 
  private:
-  File file_;
+  IndexFile file_;
   std::vector<TimeIndexEntry> entries_;
 };
 

@@ -35,6 +35,7 @@
 #include "broker/server/storage_collector.h"
 #include "common/kafka/records/crc32c.h"
 #include "common/log.h"
+#include "common/process_metrics.h"
 #include "common/status.h"
 
 namespace sluice::server {
@@ -116,7 +117,8 @@ absl::Status Broker::Init() {
   }
   SLUICE_LOG(kInfo) << "data directory " << std::filesystem::absolute(config_.data_dir).string()
                     << "; CRC32C "
-                    << (kafka::Crc32cIsHardwareAccelerated() ? "hardware" : "software");
+                    << (kafka::Crc32cIsHardwareAccelerated() ? "hardware" : "software")
+                    << "; open files limit " << RaiseOpenFileLimit();
   registry_ = std::make_shared<prometheus::Registry>();
   probe_ = std::make_unique<ServerProbe>(*registry_);
 
@@ -171,6 +173,7 @@ absl::Status Broker::Init() {
   listener_ = std::make_unique<KafkaListener>(io_, *dispatcher_, probe_.get(), limits);
   SLUICE_RETURN_IF_ERROR(listener_->Start(config_.listener));
   http_ = std::make_unique<HttpServer>(io_, registry_);
+  http_->AddCollectable(std::make_shared<ProcessCollector>());
   http_->AddCollectable(std::make_shared<StorageCollector>(*topics_, *flusher_));
   http_->AddCollectable(std::make_shared<PartitionHealthCollector>(
       *store_, config_.node_id,

@@ -4,6 +4,7 @@
 // io_context's threads.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -32,7 +33,11 @@ class KafkaListener {
   void Accept();
 
   boost::asio::io_context& io_;
+  static constexpr std::chrono::milliseconds kAcceptRetry{100};
+
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_timer_;
+  bool accept_failing_ = false;  // touched only by the one pending accept's handlers
   Dispatcher& dispatcher_;
   ServerProbe* probe_;
   ConnectionLimits limits_;

@@ -5,9 +5,18 @@
 #include "absl/strings/str_cat.h"
 #include "broker/server/log_settings.h"
 #include "common/log.h"
+#include "common/process_metrics.h"
 #include "common/status.h"
 
 namespace sluice::server {
+namespace {
+
+// A new partition opens its .log and two index files. Creation is refused up front when
+// they would not fit under the open-files limit with room left for clients.
+constexpr int64_t kFilesPerNewPartition = 3;
+constexpr int64_t kReservedFiles = 256;
+
+}  // namespace
 
 TopicTable::TopicTable(metadata::MetadataStore& store, log::LogManager& logs, int32_t node_id)
     : store_(store), logs_(logs), node_id_(node_id) {}
@@ -111,13 +120,25 @@ absl::StatusOr<std::shared_ptr<const TopicView>> TopicTable::Create(const NewTop
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
   create.partitions = metadata::SingleBrokerPartitions(0, spec.partitions, node_id_);
+  SLUICE_RETURN_IF_ERROR(CheckOpenFileHeadroom(kFilesPerNewPartition * spec.partitions,
+                                               kReservedFiles));
   SLUICE_RETURN_IF_ERROR(store_.Apply({create}));
-  SLUICE_ASSIGN_OR_RETURN(auto view, OpenView(create.topic));
+  absl::StatusOr<std::shared_ptr<TopicView>> view = OpenView(create.topic);
+  if (!view.ok()) {
+    // Undo, so that the topic either exists with every log open or not at all.
+    absl::Status undone = store_.Apply({metadata::DeleteTopic{spec.name}});
+    if (undone.ok()) undone = logs_.Delete(spec.name);
+    SLUICE_LOG(kError) << "creating topic " << spec.name << " failed: " << view.status()
+                       << (undone.ok() || absl::IsNotFound(undone)
+                               ? std::string("; undone")
+                               : absl::StrCat("; undoing failed too: ", undone.message()));
+    return view.status();
+  }
   std::unique_lock lock(mu_);
-  topics_[spec.name] = view;
+  topics_[spec.name] = *view;
   SLUICE_LOG(kInfo) << "created topic " << spec.name << " with " << spec.partitions
                     << " partitions";
-  return std::shared_ptr<const TopicView>(view);
+  return std::shared_ptr<const TopicView>(*view);
 }
 
 absl::Status TopicTable::Delete(const std::string& name) {
@@ -187,6 +208,8 @@ absl::StatusOr<std::shared_ptr<const TopicView>> TopicTable::AddPartitions(const
   grow.topic = name;
   grow.count = count;
   grow.new_partitions = metadata::SingleBrokerPartitions(current, count - current, node_id_);
+  SLUICE_RETURN_IF_ERROR(
+      CheckOpenFileHeadroom(kFilesPerNewPartition * (count - current), kReservedFiles));
   SLUICE_RETURN_IF_ERROR(store_.Apply({grow}));
   auto view = std::make_shared<TopicView>(*old);
   view->record.partition_count = count;

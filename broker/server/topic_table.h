@@ -56,7 +56,9 @@ class TopicTable {
   std::vector<std::shared_ptr<const TopicView>> List() const;
 
   // Creates a topic whose spec the caller has validated. kAlreadyExists if it exists;
-  // other errors come from the metadata store or the log (storage failures).
+  // kResourceExhausted (nothing changed) if its logs would not fit under the open-files
+  // limit; other errors come from the metadata store or the log (storage failures), and
+  // then the topic is removed again, metadata and directories.
   absl::StatusOr<std::shared_ptr<const TopicView>> Create(const NewTopic& spec);
   // Deletes a topic and its data. kNotFound if it does not exist.
   absl::Status Delete(const std::string& name);
@@ -72,7 +74,8 @@ class TopicTable {
   static absl::Status CheckLogSettings(const std::map<std::string, std::string>& configs);
 
   // Grows a topic to `count` partitions (new ones empty, led by this broker, epoch 0).
-  // kNotFound if no such topic; kInvalidArgument unless count > the current count.
+  // kNotFound if no such topic; kInvalidArgument unless count > the current count;
+  // kResourceExhausted (nothing changed) as for Create.
   absl::StatusOr<std::shared_ptr<const TopicView>> AddPartitions(const std::string& name,
                                                                  int32_t count);
 

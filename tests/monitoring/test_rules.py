@@ -63,6 +63,7 @@ def test_every_alert_is_unit_tested_firing_and_quiet():
      "predict_linear(sluice_log_dir_free_bytes[6h], 6 * 3600)"),
     ("increase(sluice_log_flush_errors_total[5m]) > 0", "increase(sluice_log_flush_errors_total[5m]) > 10"),
     ("sluice_group_lag_records > 10000", "sluice_group_lag_records > 9999"),
+    ("process_max_fds{job=\"sluice-broker\"} > 0.90", "process_max_fds{job=\"sluice-broker\"} > 0.96"),
     ("expr: up{job=\"sluice-operator\"} == 0", "expr: up{job=\"sluice-operator\"} == 1"),
     ("absent(up{job=\"sluice-operator\"})", "absent(up{job=\"sluice-broker\"})"),
     ("increase(sluice_operator_reconcile_errors_total[10m])",
