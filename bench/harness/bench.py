@@ -121,10 +121,11 @@ class Runner:
                 result["page_cache"] = note or "dropped (sync; echo 3 > /proc/sys/vm/drop_caches)"
             sampler = procstat.Sampler(broker.pid)
             sampler.start()
+            started = compaction.start(broker.data_dir, topic) if phase.compaction else None
             r = self.loadgen(broker, topic, extra, self.work / f"{broker.name}-{w.id}-{phase.name}.json",
                              phase.timeout_s)
-            if phase.compaction and r["status"] != "failed":
-                r["compaction"] = compaction.watch(broker.data_dir, topic, phase.compaction)
+            if started and r["status"] != "failed":
+                r["compaction"] = compaction.watch(started, phase.compaction)
                 r["compaction"]["own"] = compaction.own_statements(broker.server_log, broker.name, topic)
             r["broker_process"] = sampler.stop()
             r["name"], r["measured"] = phase.name, phase.measured

@@ -1,15 +1,15 @@
 """W8: how fast a broker compacts a partition, measured from outside the same way on both.
 
 The fill phase writes keyed records to a compacted topic whose min.compaction.lag.ms holds the
-cleaner off; the next phase sets it to 0 (AlterConfigs) and then watch() samples the
-partition's segment files until the closed segments (every *.log but the active, newest one)
-hold less than `threshold_bytes` and then stay unchanged for `settle_s`, or a timeout. The
-compaction took from the start of the watch to the last change of that size. Only *.log files count: indexes are not
-record data, and Kafka renames replaced segments to *.deleted and removes them only
-file.delete.delay.ms (60 s) later.
+cleaner off; the next phase sets it to 0 (AlterConfigs). start(), just before that, starts the
+clock; watch() then samples the partition's segment files until the closed segments (every
+*.log but the active, newest one) hold less than `threshold_bytes` and stay unchanged for
+`settle_s`, or a timeout. The compaction took from start() to the last change of that size.
+Only *.log files count: indexes are not record data, and Kafka renames replaced segments to
+*.deleted and removes them only file.delete.delay.ms (60 s) later.
 
-Each broker also states what it did in its own log; cleaner_statements() parses that:
-Kafka's LogCleaner ("... MB of log processed in ... seconds") and Sluice's one line per
+Each broker also states what it did in its own log; own_statements() parses that: Kafka's
+LogCleaner statistics ("... MB of log processed in ... seconds") and Sluice's one line per
 compaction ("<dir>: compacted offsets ...: N segments, X bytes -> M segments, Y bytes; ...
 in D ms").
 """
@@ -49,13 +49,19 @@ def segment_bytes(d: Path) -> tuple[int, int]:
     return sum(s for _, s in sizes[:-1]), sizes[-1][1]
 
 
-def watch(data_dir: Path, topic: str, w: Watch) -> dict:
-    """Samples the partition from now until it is compacted or `w.timeout_s` passed."""
+def start(data_dir: Path, topic: str) -> dict:
+    """To call just before the config change that makes the partition cleanable: starts the
+    clock and takes the size then, so that a cleaner that begins at once is not missed."""
     d = partition_dir(data_dir, topic)
+    closed, active = segment_bytes(d) if d else (0, 0)
+    return {"dir": d, "topic": topic, "t0": time.monotonic(), "closed": closed, "active": active}
+
+
+def watch(started: dict, w: Watch) -> dict:
+    """Samples the partition from `started` until it is compacted or `w.timeout_s` passed."""
+    d, t0, before, active = started["dir"], started["t0"], started["closed"], started["active"]
     if d is None:
-        return {"status": "failed", "problems": [f"no directory {topic}-0 under {data_dir}"]}
-    t0 = time.monotonic()
-    before, active = segment_bytes(d)
+        return {"problems": [f"no directory {started['topic']}-0 in the broker's data"]}
     samples = [[0.0, before, active]]
     out = {"dir": str(d), "threshold_bytes": w.threshold_bytes, "before_bytes": before,
            "active_bytes_before": active, "problems": []}

@@ -29,15 +29,17 @@ UNITS_NOTE = """\
   "Other processes" = machine-wide busy CPU (/proc/stat) minus broker and load generator: on a
   quiet machine it is near zero; a large value means the figures are disturbed.
 - W8 compaction: the fill writes keyed records to a topic with `min.compaction.lag.ms=3600000`,
-  which holds both cleaners off; the compact phase sets it to 0 (AlterConfigs) and from then
-  the harness sums the partition's `*.log` files every 0.1 s, the newest one (the active segment,
-  never cleaned) apart, until the closed segments hold less than twice one value per key and
-  then stay unchanged for 2 s. Seconds = from the config change to the last change of that sum; MB/s = closed-segment bytes at the start
-  (all dirty) / seconds. Both brokers run with the same short `log.cleaner.backoff.ms` (see
-  Brokers), so the time includes up to one backoff on each. Indexes are not counted, nor Kafka's `*.deleted`
-  files (it removes them `file.delete.delay.ms`, 60 s, later). "Own log line": Kafka's
-  LogCleaner statistics (MB of log processed / seconds, MiB converted to MB) and Sluice's
-  "compacted offsets" line (bytes before / its duration).
+  which holds both cleaners off; the compact phase sets it to 0 (AlterConfigs). From just
+  before that the harness sums the partition's `*.log` files every 0.1 s, the newest one (the
+  active segment, never cleaned) apart, until the closed segments hold less than twice one
+  value per key and then stay unchanged for 2 s. Seconds = from just before the config change
+  (load generator start-up and AlterConfigs round trip included) to the last change of that
+  sum; MB/s = closed-segment bytes at the start (all dirty) / seconds. Both brokers run with
+  the same short `log.cleaner.backoff.ms` (see Brokers), so the time includes up to one
+  backoff on each. Indexes are not counted, nor Kafka's `*.deleted` files (it removes them
+  `file.delete.delay.ms`, 60 s, later). "Own log line": Kafka's LogCleaner statistics (MB of
+  log processed / seconds, MiB converted to MB) and Sluice's "compacted offsets" line (bytes
+  before / its duration).
 - Sluice/Kafka: the ratio of the two figures. For throughput above 1 is better; for latency,
   CPU and memory below 1 is better.
 """
