@@ -125,11 +125,13 @@ def own_statements(log_path: Path, broker_name: str, topic: str, wait_s: float =
     (Kafka logs after its last group is swapped, which may be after the watch saw the drop)."""
     parse = kafka_statements if broker_name == "kafka" else sluice_statements
     deadline = time.monotonic() + wait_s
-    while True:
+    found: list[dict] = []
+    for _ in range(int(wait_s / 0.2) + 1):  # bounded by count and time
         try:
             found = parse(log_path.read_text(errors="replace"), topic)
         except OSError:
             found = []
         if found or time.monotonic() > deadline:
-            return found
+            break
         time.sleep(0.2)
+    return found
