@@ -10,6 +10,7 @@ report.md, report.json and plots.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 import brokers
+import compaction
 import machine
 import paths
 import procstat
@@ -41,6 +43,11 @@ PERFORMANCE_PROBLEMS = ("producers fell", "the rate was not reached")
 
 def broken(problems: list[str]) -> list[str]:
     return [p for p in problems if not p.startswith(PERFORMANCE_PROBLEMS)]
+
+
+def phase_problems(r: dict) -> list[str]:
+    """What made one phase's figures suspect: the loadgen's problems and the compaction watch's."""
+    return r.get("loadgen", {}).get("problems", []) + r.get("compaction", {}).get("problems", [])
 
 
 def drop_page_cache() -> str:
@@ -84,9 +91,10 @@ class Runner:
 
     @staticmethod
     def cap_to_disk(args: list[str], data_root: Path) -> list[str]:
-        """Lowers --records so one phase writes at most 40% of the free disk space."""
+        """A copy of `args` with --records lowered so one phase writes at most 40% of the free
+        disk space (a copy: the caller appends to it, and the phase runs again on the next broker)."""
         if "--records" not in args:
-            return args
+            return list(args)
         free = shutil.disk_usage(data_root).free
         size = int(args[args.index("--record-size") + 1]) if "--record-size" in args else 1024
         i = args.index("--records") + 1
@@ -102,9 +110,9 @@ class Runner:
         result: dict = {"status": "ok", "topic": topic, "topic_configs": configs, "phases": []}
         for phase in w.phases:
             extra = self.cap_to_disk(phase.args, self.work / "data")
-            if phase.create_topic:
-                extra.append("--create-topic")
-                for k, v in configs.items():
+            if phase.create_topic or phase.alter_topic:
+                extra.append("--create-topic" if phase.create_topic else "--alter-topic")
+                for k, v in {**configs, **phase.topic_config_overrides}.items():
                     extra += ["--topic-config", f"{k}={v}"]
             if phase.delete_topic:
                 extra.append("--delete-topic")
@@ -113,8 +121,12 @@ class Runner:
                 result["page_cache"] = note or "dropped (sync; echo 3 > /proc/sys/vm/drop_caches)"
             sampler = procstat.Sampler(broker.pid)
             sampler.start()
+            started = compaction.start(broker.data_dir, topic) if phase.compaction else None
             r = self.loadgen(broker, topic, extra, self.work / f"{broker.name}-{w.id}-{phase.name}.json",
                              phase.timeout_s)
+            if started and r["status"] != "failed":
+                r["compaction"] = compaction.watch(started, phase.compaction)
+                r["compaction"]["own"] = compaction.own_statements(broker.server_log, broker.name, topic)
             r["broker_process"] = sampler.stop()
             r["name"], r["measured"] = phase.name, phase.measured
             result["phases"].append(r)
@@ -122,9 +134,9 @@ class Runner:
                 result["status"] = "failed"
                 result["reason"] = f"{phase.name}: {r.get('reason', '')}"
                 break
-            if r["status"] == "problems":
+            if phase_problems(r):
                 result["status"] = "problems"
-                found = "; ".join(r["loadgen"].get("problems", []))
+                found = "; ".join(phase_problems(r))
                 result["reason"] = (result.get("reason", "") + "; " if result.get("reason") else "") + \
                     f"{phase.name}: {found}"
             if broker.proc.poll() is not None:
@@ -208,6 +220,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--w6-duration", type=float)
     p.add_argument("--w6-rate-mbps", type=float, help="W6's fixed rate over all producers, MB/s")
     p.add_argument("--w7-gb", type=float, help="GB (10^9 B) of cold data for W7")
+    p.add_argument("--w8-mb", type=float, help="MB (10^6 B) of keyed data that W8 compacts")
     p.add_argument("--partitions", type=int)
     p.add_argument("--only", help="comma-separated workload ids, e.g. W1,W4")
     p.add_argument("--brokers", default="kafka,sluice")
@@ -250,6 +263,8 @@ def main() -> int:
         sizes.w6_rate_mbps = args.w6_rate_mbps
     if args.w7_gb:
         sizes.w7_bytes = int(args.w7_gb * 1e9)
+    if args.w8_mb:
+        sizes.w8_bytes = int(args.w8_mb * 1e6)
     args.partitions_given = args.partitions
     if args.partitions:
         sizes.partitions = args.partitions
@@ -276,12 +291,12 @@ def main() -> int:
     log(f"results in {out}; broker data in {data_root} ({m['disk']['filesystem']} on {m['disk']['device']})")
 
     resized = any(v is not None for v in (args.duration, args.warmup, args.w6_duration, args.w6_rate_mbps,
-                                          args.w7_gb, args.partitions_given))
+                                          args.w7_gb, args.w8_mb, args.partitions_given))
     mode = "smoke" if args.smoke else ("full, custom sizes" if resized else "full")
     results = {"started_utc": started.isoformat(timespec="seconds"), "mode": mode,
                "note": args.note, "command": args.command_line, "machine": m,
                "sizes": vars(sizes), "workloads": {w.id: {"title": w.title, "headline": w.headline,
-                                                         "phases": [vars(p) for p in w.phases]} for w in wl},
+                                                         "phases": [dataclasses.asdict(p) for p in w.phases]} for w in wl},
                "brokers": {}}
     order = [b for b in args.brokers.split(",") if b]
     live: list[brokers.Broker] = []
@@ -321,7 +336,7 @@ def main() -> int:
             if r["status"] == "failed":
                 failures.append(f"{name} {wid}: failed: {r.get('reason', '')}")
             for p in r.get("phases", []):
-                problems = p.get("loadgen", {}).get("problems", [])
+                problems = phase_problems(p)
                 for bad in broken(problems):
                     failures.append(f"{name} {wid} {p['name']}: {bad}")
                 for slow in set(problems) - set(broken(problems)):

@@ -23,6 +23,10 @@ KAFKA_DEFAULT_JVM_OPTS = ("-Xmx1G -Xms1G -server -XX:+UseG1GC -XX:MaxGCPauseMill
                           "-XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent "
                           "-Djava.awt.headless=true")
 
+# log.cleaner.backoff.ms on both brokers (both default to 15 s): how long an idle cleaner
+# waits before it looks again. Short, so that W8's time includes little waiting.
+CLEANER_BACKOFF_MS = 500
+
 LOG4J2_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <!-- Written by bench/harness/brokers.py: Kafka's server log at INFO, as Kafka ships. -->
 <Configuration status="warn">
@@ -60,7 +64,8 @@ class Broker:
         self.proc: subprocess.Popen | None = None
         self.port = free_port()
         self.startup_s = 0.0
-        self.log_path = work_dir / f"{self.name}.log"
+        self.log_path = work_dir / f"{self.name}.log"  # stdout and stderr
+        self.server_log = self.log_path                  # where the broker logs what it does
 
     @property
     def bootstrap(self) -> str:
@@ -129,13 +134,16 @@ class KafkaBroker(Broker):
             "inter.broker.listener.name": "PLAINTEXT",
             "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
             "log.dirs": str(data_dir),
-            # A single node: internal topics with one replica. Everything else is Kafka's default.
+            # A single node: internal topics with one replica. Everything else but the cleaner's
+            # backoff (below) is Kafka's default.
             "offsets.topic.replication.factor": "1",
             "transaction.state.log.replication.factor": "1",
             "transaction.state.log.min.isr": "1",
             "share.coordinator.state.topic.replication.factor": "1",
             "share.coordinator.state.topic.min.isr": "1",
             "group.initial.rebalance.delay.ms": "0",
+            # The same on both brokers (W8).
+            "log.cleaner.backoff.ms": str(CLEANER_BACKOFF_MS),
         }
 
     def java(self, main: str, *args: str) -> list[str]:
@@ -180,7 +188,8 @@ class SluiceBroker(Broker):
 
     def command(self) -> list[str]:
         return [str(self.binary), "--data-dir", str(self.data_dir), "--listeners", self.bootstrap,
-                "--http-listeners", f"127.0.0.1:{self.http_port}", *self.extra_flags]
+                "--http-listeners", f"127.0.0.1:{self.http_port}",
+                "--log-cleaner-backoff-ms", str(CLEANER_BACKOFF_MS), *self.extra_flags]
 
     def ready(self) -> bool:
         # No proxy, whatever the environment says: this must stay on 127.0.0.1.

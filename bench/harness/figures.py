@@ -21,6 +21,11 @@ FIGURES: dict[str, tuple[str, str, Optional[str]]] = {
     "e2e_max_ms": ("End-to-end latency max", "ms", "lower"),
     "produce_p999_spread": ("Produce p99.9 per second: worst / median second", "ratio", "lower"),
     "e2e_p999_spread": ("End-to-end p99.9 per second: worst / median second", "ratio", "lower"),
+    "compaction_mb_per_s": ("Compaction speed: dirty bytes / time to compacted", "MB/s", "higher"),
+    "compaction_seconds": ("Time from cleanable to compacted (incl. up to one cleaner backoff)", "s", "lower"),
+    "compaction_own_mb_per_s": ("Compaction speed by the broker's own log line", "MB/s", "higher"),
+    "compaction_before_mb": ("Closed segments before compaction (all dirty)", "MB", None),
+    "compaction_after_mb": ("Closed segments when compacted", "MB", None),
     "broker_cpu_s": ("Broker CPU time", "CPU s", "lower"),
     "broker_cpu_s_per_gb": ("Broker CPU per GB moved (in + out)", "CPU s/GB", "lower"),
     "broker_peak_rss_mib": ("Broker peak RSS", "MiB", "lower"),
@@ -38,6 +43,22 @@ def _spread(series: list[dict], which: str) -> Optional[float]:
     return round(max(values) / med, 2) if med > 0 else None
 
 
+def _compaction(c: Optional[dict]) -> dict[str, float]:
+    """W8's figures from compaction.watch() and the broker's own statements."""
+    if not c or "before_bytes" not in c:
+        return {}
+    f = {"compaction_before_mb": c["before_bytes"] / 1e6}
+    if "seconds" in c:
+        f["compaction_seconds"] = c["seconds"]
+        f["compaction_mb_per_s"] = c["before_bytes"] / 1e6 / max(c["seconds"], 1e-3)
+        f["compaction_after_mb"] = c["after_bytes"] / 1e6
+    own = c.get("own") or []
+    own_s = sum(o["seconds"] for o in own)
+    if own_s > 0:
+        f["compaction_own_mb_per_s"] = sum(o["read_bytes"] for o in own) / 1e6 / own_s
+    return f
+
+
 def workload_figures(r: dict) -> dict[str, float]:
     """Figures of one workload on one broker, from its measured phase(s)."""
     if r.get("status") not in ("ok", "problems"):
@@ -46,9 +67,10 @@ def workload_figures(r: dict) -> dict[str, float]:
     if not phases:
         return {}
     p = phases[-1]
-    lg, s = p["loadgen"], p["loadgen"]["summary"]
+    lg = p["loadgen"]
+    s = lg.get("summary")  # absent when the phase neither produces nor consumes (W8's compact)
     opts = lg["options"]
-    f: dict[str, float] = {}
+    f: dict[str, float] = _compaction(p.get("compaction"))
     if opts["producers"] > 0:
         f["produce_mb_per_s"] = s["produce"]["mb_per_s"]
         f["produce_records_per_s"] = s["produce"]["records_per_s"]
@@ -74,7 +96,7 @@ def workload_figures(r: dict) -> dict[str, float]:
                 f[key] = v
     bp = p["broker_process"]
     f["broker_cpu_s"] = bp["cpu_s"]
-    moved_gb = (s["produce"]["bytes"] + s["consume"]["bytes"]) / 1e9
+    moved_gb = (s["produce"]["bytes"] + s["consume"]["bytes"]) / 1e9 if s else 0.0
     if moved_gb > 0.01:
         f["broker_cpu_s_per_gb"] = bp["cpu_s"] / moved_gb
     f["broker_peak_rss_mib"] = bp["peak_rss_mib"]

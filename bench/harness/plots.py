@@ -42,7 +42,9 @@ def draw(results: dict, cmp: dict, out: Path) -> tuple[dict[str, list[str]], str
             p = _measured(results, broker, wid)
             if not p:
                 continue
-            series = p["loadgen"]["series"]
+            series = p["loadgen"].get("series")
+            if not series:  # neither produced nor consumed (W8's compact phase)
+                continue
             t = [s["t_s"] for s in series]
             mk = "o" if len(series) < 15 else None  # short runs: show the points
             if p["loadgen"]["options"]["producers"] > 0:
@@ -74,7 +76,9 @@ def draw(results: dict, cmp: dict, out: Path) -> tuple[dict[str, list[str]], str
             p = _measured(results, broker, wid)
             if not p:
                 continue
-            s = p["loadgen"]["summary"]
+            s = p["loadgen"].get("summary")
+            if not s:
+                continue
             for side, style, name in (("produce", "-", "produce"), ("consume", "--", "end-to-end")):
                 lat = s[side]["latency"]
                 if lat["count"]:
@@ -115,6 +119,26 @@ def draw(results: dict, cmp: dict, out: Path) -> tuple[dict[str, list[str]], str
             ax.grid(alpha=0.3, which="both")
             ax.legend(fontsize=8)
             save(fig, "w6-p999-over-time.png", "W6")
+        else:
+            plt.close(fig)
+
+    # W8: the closed segments shrinking as the cleaner works.
+    if "W8" in results["workloads"]:
+        fig, ax = plt.subplots(figsize=(8, 3.6))
+        drawn = False
+        for broker in ("kafka", "sluice"):
+            p = _measured(results, broker, "W8")
+            samples = (p or {}).get("compaction", {}).get("samples")
+            if samples:
+                ax.plot([x[0] for x in samples], [x[1] / 1e6 for x in samples], color=COLORS[broker], label=broker)
+                drawn = True
+        if drawn:
+            ax.set_ylabel("closed segments, MB")
+            ax.set_xlabel("seconds since min.compaction.lag.ms was set to 0")
+            ax.set_title("W8: compaction, seen from outside", fontsize=10)
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=8)
+            save(fig, "w8-compaction.png", "W8")
         else:
             plt.close(fig)
 

@@ -28,6 +28,18 @@ UNITS_NOTE = """\
   RSS = VmHWM (/proc/<pid>/status) after resetting it at the workload's start (clear_refs).
   "Other processes" = machine-wide busy CPU (/proc/stat) minus broker and load generator: on a
   quiet machine it is near zero; a large value means the figures are disturbed.
+- W8 compaction: the fill writes keyed records to a topic with `min.compaction.lag.ms=3600000`,
+  which holds both cleaners off; the compact phase sets it to 0 (AlterConfigs). From just
+  before that the harness sums the partition's `*.log` files every 0.1 s, the newest one (the
+  active segment, never cleaned) apart, until the closed segments hold less than twice one
+  value per key and then stay unchanged for 2 s. Seconds = from just before the config change
+  (load generator start-up and AlterConfigs round trip included) to the last change of that
+  sum; MB/s = closed-segment bytes at the start (all dirty) / seconds. Both brokers run with
+  the same short `log.cleaner.backoff.ms` (see Brokers), so the time includes up to one
+  backoff on each. Indexes are not counted, nor Kafka's `*.deleted` files (it removes them
+  `file.delete.delay.ms`, 60 s, later). "Own log line": Kafka's LogCleaner statistics (MB of
+  log processed / seconds, MiB converted to MB) and Sluice's "compacted offsets" line (bytes
+  before / its duration).
 - Sluice/Kafka: the ratio of the two figures. For throughput above 1 is better; for latency,
   CPU and memory below 1 is better.
 """
@@ -64,6 +76,15 @@ def fmt_ratio(r, better) -> str:
     return (f"{r:.3f}x" if r < 0.1 else f"{r:.2f}x") + mark
 
 
+def cells(e: dict, key: str) -> list[str]:
+    """Kafka's figure, Sluice's figure and their ratio, as table cells."""
+    _, unit, better = figures.FIGURES[key]
+    k = e["figures"].get("kafka", {}).get(key)
+    s = e["figures"].get("sluice", {}).get(key)
+    return [fmt(k, unit) if k is not None else missing(e, "kafka"),
+            fmt(s, unit) if s is not None else missing(e, "sluice"), fmt_ratio(e["ratio"].get(key), better)]
+
+
 def table(rows: list[list[str]], header: list[str]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
@@ -71,8 +92,10 @@ def table(rows: list[list[str]], header: list[str]) -> str:
 
 
 def loadgen_flags(results: dict, wid: str) -> str:
-    phases = results["workloads"][wid]["phases"]
-    return "; ".join(f"{p['name']}: `{' '.join(p['args'])}`" for p in phases)
+    def flags(p: dict) -> str:
+        alter = " ".join(f"{k}={v}" for k, v in p.get("topic_config_overrides", {}).items())
+        return f"`{' '.join(p['args'])}`" + (f" (sets the topic configs with {alter})" if p.get("alter_topic") else "")
+    return "; ".join(f"{p['name']}: {flags(p)}" for p in results["workloads"][wid]["phases"])
 
 
 def write(out: Path) -> str:
@@ -115,16 +138,8 @@ def write(out: Path) -> str:
            f"- **Sluice** `{' '.join(sluice.get('command', []))}`; started in {sluice.get('startup_s', '-')} s.",
            ""]
 
-    rows = []
-    for wid, e in cmp.items():
-        title = results["workloads"][wid]["title"]
-        for key in results["workloads"][wid]["headline"]:
-            label, unit, better = figures.FIGURES[key]
-            k = e["figures"].get("kafka", {}).get(key)
-            s = e["figures"].get("sluice", {}).get(key)
-            s_text = fmt(s, unit) if s is not None else missing(e, "sluice")
-            k_text = fmt(k, unit) if k is not None else missing(e, "kafka")
-            rows.append([f"{wid} {title}", label, unit, k_text, s_text, fmt_ratio(e["ratio"].get(key), better)])
+    rows = [[f"{wid} {results['workloads'][wid]['title']}", figures.FIGURES[key][0], figures.FIGURES[key][1],
+             *cells(e, key)] for wid, e in cmp.items() for key in results["workloads"][wid]["headline"]]
     md += ["## Summary", "", table(rows, ["Workload", "Figure", "Unit", "Kafka", "Sluice", "Sluice/Kafka"]), ""]
 
     noise = []
@@ -140,6 +155,7 @@ def write(out: Path) -> str:
         md += ["Other processes used " + " and ".join(noise) + ". On a quiet machine both are near 0%; "
                "if they differ, the comparison is skewed towards the broker that ran in the quieter half.", ""]
 
+    md += storage_section(cmp)
     md += ["## Targets (issue 6)", "",
            table([[t["target"], t["shown"], t["verdict"]] for t in tgt], ["Target", "Measured", "Verdict"]), ""]
 
@@ -177,13 +193,9 @@ def write(out: Path) -> str:
             for p in r.get("phases", []):
                 for problem in p.get("loadgen", {}).get("problems", []):
                     md += [f"- {name} {p['name']}: problem: {problem}"]
-        rows = []
-        for key, (label, unit, better) in figures.FIGURES.items():
-            k = e["figures"].get("kafka", {}).get(key)
-            s = e["figures"].get("sluice", {}).get(key)
-            if k is None and s is None:
-                continue
-            rows.append([label, unit, fmt(k, unit), fmt(s, unit), fmt_ratio(e["ratio"].get(key), better)])
+                md += compaction_lines(name, p.get("compaction"))
+        rows = [[label, unit, *cells(e, key)] for key, (label, unit, _) in figures.FIGURES.items()
+                if any(key in e["figures"].get(b, {}) for b in ("kafka", "sluice"))]
         if rows:
             md += ["", table(rows, ["Figure", "Unit", "Kafka", "Sluice", "Sluice/Kafka"])]
         for f in plot_files.get(wid, []):
@@ -213,17 +225,53 @@ def write(out: Path) -> str:
 
 
 def rows_summary(cmp: dict, results: dict) -> list[list[str]]:
+    return [[wid + " " + results["workloads"][wid]["title"][:54],
+             f"{figures.FIGURES[key][0]} ({figures.FIGURES[key][1]})"[:40], *cells(e, key)]
+            for wid, e in cmp.items() for key in results["workloads"][wid]["headline"]]
+
+
+# Issue 4's storage figures: (workload, figure key, what it is).
+STORAGE = [("W1", "produce_mb_per_s", "Append throughput, default (W1: acks=1)"),
+           ("W3", "produce_mb_per_s", "Append throughput, durable (W3: acks=all, flush.messages=1)"),
+           ("W7", "consume_mb_per_s", "Fetch from cold data (W7: page cache dropped first)"),
+           ("W8", "compaction_mb_per_s", "Compaction, measured from outside (W8)"),
+           ("W8", "compaction_seconds", "Compaction, time from cleanable to compacted (W8)"),
+           ("W8", "compaction_own_mb_per_s", "Compaction, by the broker's own log line (W8)")]
+
+
+def storage_section(cmp: dict) -> list[str]:
+    """A short table of the storage figures (issue 4), each beside Kafka's."""
     rows = []
-    for wid, e in cmp.items():
-        for key in results["workloads"][wid]["headline"]:
-            label, unit, better = figures.FIGURES[key]
-            k = e["figures"].get("kafka", {}).get(key)
-            s = e["figures"].get("sluice", {}).get(key)
-            rows.append([wid + " " + results["workloads"][wid]["title"][:54], f"{label} ({unit})"[:40],
-                         fmt(k, unit) if k is not None else missing(e, "kafka"),
-                         fmt(s, unit) if s is not None else missing(e, "sluice"),
-                         fmt_ratio(e["ratio"].get(key), better)])
-    return rows
+    for wid, key, what in STORAGE:
+        if wid in cmp:
+            rows.append([what, figures.FIGURES[key][1], *cells(cmp[wid], key)])
+        if wid == "W3" and "W1" in cmp and "W3" in cmp:
+            share = {b: figures.ratio(cmp["W3"]["figures"].get(b, {}).get(key),
+                                      cmp["W1"]["figures"].get(b, {}).get(key)) for b in ("kafka", "sluice")}
+            rows.append(["Durable / default (W3 / W1)", "ratio", fmt(share["kafka"]), fmt(share["sluice"]),
+                         fmt_ratio(figures.ratio(share["sluice"], share["kafka"]), "higher")])
+    if not rows:
+        return []
+    return ["## Storage figures (issue 4)", "",
+            "Append throughput with and without the durable mode, fetch from cold data and compaction "
+            "speed, each beside Apache Kafka in this run (machine, date and command above; details per "
+            "workload below).", "",
+            table(rows, ["Figure", "Unit", "Kafka", "Sluice", "Sluice/Kafka"]), ""]
+
+
+def compaction_lines(broker: str, c: dict | None) -> list[str]:
+    """What W8's watch saw on one broker, and what the broker said about it."""
+    if not c or "before_bytes" not in c:
+        return []
+    seen = (f"{c['after_bytes'] / 1e6:.1f} MB in {c['seconds']:.2f} s (under the {c['threshold_bytes'] / 1e6:.1f} "
+            f"MB threshold at {c['below_threshold_s']:.2f} s)" if "seconds" in c
+            else f"not under {c['threshold_bytes'] / 1e6:.1f} MB after {c['samples'][-1][0]:.0f} s")
+    lines = [f"- {broker} compaction: closed segments {c['before_bytes'] / 1e6:.1f} MB -> {seen}; "
+             f"active segment {c['active_bytes_before'] / 1e6:.1f} MB, never cleaned"]
+    for o in c.get("own") or []:
+        lines.append(f"- {broker}'s own log: {o['before_bytes'] / 1e6:.1f} MB -> {o['after_bytes'] / 1e6:.1f} MB, "
+                     f"{o['read_bytes'] / 1e6:.1f} MB read in {o['seconds']:.3g} s")
+    return lines
 
 
 if __name__ == "__main__":

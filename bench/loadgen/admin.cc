@@ -88,6 +88,39 @@ absl::Status Admin::CreateTopic(const Options& options, int timeout_ms) {
   return status;
 }
 
+absl::Status Admin::AlterTopicConfigs(const Options& options, int timeout_ms) {
+  char err[512];
+  rd_kafka_ConfigResource_t* resource =
+      rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, options.topic.c_str());
+  for (const auto& [key, value] : options.topic_configs) {
+    rd_kafka_ConfigResource_set_config(resource, key.c_str(), value.c_str());
+  }
+  rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk_, RD_KAFKA_ADMIN_OP_ALTERCONFIGS);
+  rd_kafka_AdminOptions_set_request_timeout(opts, timeout_ms, err, sizeof err);
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk_);
+  rd_kafka_AlterConfigs(rk_, &resource, 1, opts, queue);
+  absl::StatusOr<rd_kafka_event_t*> ev = AwaitEvent(queue, timeout_ms + 5000, "AlterConfigs");
+  absl::Status status = ev.status();
+  if (ev.ok()) {
+    size_t n = 0;
+    const rd_kafka_ConfigResource_t** results =
+        rd_kafka_AlterConfigs_result_resources(rd_kafka_event_AlterConfigs_result(*ev), &n);
+    for (size_t i = 0; i < n && status.ok(); ++i) {
+      if (rd_kafka_resp_err_t e = rd_kafka_ConfigResource_error(results[i]); e) {
+        const char* msg = rd_kafka_ConfigResource_error_string(results[i]);
+        status = absl::FailedPreconditionError(absl::StrCat(
+            "alter configs of ", options.topic, ": ", rd_kafka_err2name(e),
+            msg ? absl::StrCat(" (", msg, ")") : ""));
+      }
+    }
+    rd_kafka_event_destroy(*ev);
+  }
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_AdminOptions_destroy(opts);
+  rd_kafka_ConfigResource_destroy(resource);
+  return status;
+}
+
 absl::Status Admin::DeleteTopic(const std::string& name, int timeout_ms) {
   char err[512];
   rd_kafka_DeleteTopic_t* topic = rd_kafka_DeleteTopic_new(name.c_str());

@@ -18,8 +18,8 @@ struct Watermark {
   int64_t high = 0;
 };
 
-// Topic administration over the Kafka protocol (CreateTopics, DeleteTopics, Metadata,
-// ListOffsets), each call bounded by `timeout_ms`. Not thread-safe; one per thread.
+// Topic administration over the Kafka protocol (CreateTopics, AlterConfigs, DeleteTopics,
+// Metadata, ListOffsets), each call bounded by `timeout_ms`. Not thread-safe; one per thread.
 class Admin {
  public:
   static absl::StatusOr<Admin> Connect(const Options& options);
@@ -29,6 +29,9 @@ class Admin {
 
   // Creates options.topic with its partitions, replication factor and configs.
   absl::Status CreateTopic(const Options& options, int timeout_ms);
+  // Sets options.topic's configs to exactly options.topic_configs (AlterConfigs, not the
+  // incremental kind: librdkafka 2.0.2 has no IncrementalAlterConfigs).
+  absl::Status AlterTopicConfigs(const Options& options, int timeout_ms);
   absl::Status DeleteTopic(const std::string& topic, int timeout_ms);
   // Waits until every partition of `topic` has a leader; returns the partition count.
   absl::StatusOr<int> WaitForLeaders(const std::string& topic, int timeout_ms);

@@ -88,6 +88,7 @@ const std::map<std::string, Setter>& ValueFlags() {
 const std::map<std::string, bool Options::*>& BoolFlags() {
   static const auto* flags = new std::map<std::string, bool Options::*>{
       {"create-topic", &Options::create_topic},
+      {"alter-topic", &Options::alter_topic},
       {"delete-topic", &Options::delete_topic},
       {"keyed", &Options::keyed},
       {"consume-existing", &Options::consume_existing},
@@ -147,6 +148,7 @@ Drives a Kafka-compatible broker with N producer and M consumer threads (each it
 client) and reports throughput per second and latency percentiles (JSON with --json).
 
 topic:     --create-topic [--partitions 100] [--replication-factor 1] [--topic-config k=v]...
+           --alter-topic (set the topic's configs to exactly the --topic-config list)
            --delete-topic (after the run)
 load:      --producers 1 --consumers 0 --record-size 1024 [--keyed [--key-space 100000]]
            --rate RECORDS/S | --rate-mbps MB/S (10^6 bytes/s of record values; 0 = unlimited)

@@ -14,11 +14,14 @@ struct Options {
   std::string bootstrap;  // host:port
   std::string topic;
 
-  // Topic administration, done before (create) and after (delete) the load.
+  // Topic administration, done before (create, alter) and after (delete) the load.
   bool create_topic = false;
   int partitions = 100;
   int replication_factor = 1;
   std::vector<std::pair<std::string, std::string>> topic_configs;
+  // After the create (if any), set the existing topic's configs to exactly topic_configs
+  // (AlterConfigs: a config not listed returns to its default).
+  bool alter_topic = false;
   bool delete_topic = false;
 
   // Load shape.

@@ -140,6 +140,9 @@ absl::StatusOr<nlohmann::json> RunLoad(const Options& o) {
   if (o.create_topic) {
     if (absl::Status s = admin->CreateTopic(o, kAdminTimeoutMs); !s.ok()) return s;
   }
+  if (o.alter_topic) {
+    if (absl::Status s = admin->AlterTopicConfigs(o, kAdminTimeoutMs); !s.ok()) return s;
+  }
   nlohmann::json out = {{"tool", "sluice-loadgen"},
                         {"librdkafka", rd_kafka_version_str()},
                         {"options", OptionsJson(o)}};

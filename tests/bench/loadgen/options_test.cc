@@ -23,6 +23,15 @@ TEST(ParseOptionsTest, KeyValueFlagsAccumulate) {
   EXPECT_EQ(o->topic_configs[0].first, "flush.messages");
 }
 
+TEST(ParseOptionsTest, AlterTopicNeedsNoLoad) {
+  auto o = ParseOptions({"--bootstrap", "b:1", "--topic", "t", "--producers", "0", "--alter-topic",
+                         "--topic-config", "min.compaction.lag.ms=0"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_TRUE(o->alter_topic);
+  EXPECT_FALSE(o->create_topic);
+  EXPECT_EQ(o->topic_configs[0].second, "0");
+}
+
 TEST(ParseOptionsTest, RejectsUnknownFlagsBadNumbersAndUnboundedRuns) {
   EXPECT_FALSE(ParseOptions({"--bootstrap", "b:1", "--topic", "t", "--nope", "1"}).ok());
   EXPECT_FALSE(ParseOptions({"--bootstrap", "b:1", "--topic", "t", "--producers", "x"}).ok());
