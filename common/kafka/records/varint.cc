@@ -35,6 +35,12 @@ void AppendUnsigned(uint64_t u, std::string* out) {
 // Reads an unsigned group varint of at most `max_bytes` bytes whose value must fit in
 // `bits` bits.
 bool ReadUnsigned(std::string_view* in, size_t max_bytes, unsigned bits, uint64_t* value) {
+  // Most varints in a batch (lengths, deltas, counts) are one byte; max_bytes >= 2 always.
+  if (!in->empty() && static_cast<uint8_t>(in->front()) < 0x80) {
+    *value = static_cast<uint8_t>(in->front());
+    in->remove_prefix(1);
+    return true;
+  }
   uint64_t result = 0;
   const size_t limit = in->size() < max_bytes ? in->size() : max_bytes;
   for (size_t i = 0; i < limit; ++i) {
