@@ -104,6 +104,9 @@ class PartitionLog {
   // left as before. kFailedPrecondition after Close(). If a failed write cannot be
   // undone the log refuses further appends with kInternal until reopened.
   absl::StatusOr<AppendResult> Append(std::string_view batch, int32_t leader_epoch);
+  // As Append, but stamps `*batch` in place instead of copying it first: for callers that
+  // own the bytes (the produce path). `*batch` is stamped even when nothing is written.
+  absl::StatusOr<AppendResult> AppendInPlace(std::string* batch, int32_t leader_epoch);
 
   // Whole batches from the one containing `offset`, in offset order, up to (excluding)
   // the first batch that ends at or beyond max_offset_exclusive (or the log end), and

@@ -42,7 +42,7 @@ bool ProduceHandler::CloseSilently(const Response& response) const {
 
 Response::PartitionProduceResponse ProduceHandler::Append(
     const RequestContext& ctx, const std::string& topic_name,
-    const Request::PartitionProduceData& data, bool acks_wait,
+    Request::PartitionProduceData& data, bool acks_wait,
     std::shared_ptr<log::PartitionLog>* sync) {
   auto topic = broker_.topics.Find(topic_name);
   if (!topic || data.index < 0 || data.index >= static_cast<int32_t>(topic->partitions.size())) {
@@ -72,7 +72,7 @@ Response::PartitionProduceResponse ProduceHandler::Append(
   if (!partition.log) {
     return Failed(data.index, KafkaError::kKafkaStorageError, "the partition is offline");
   }
-  auto appended = partition.log->Append(*data.records, partition.leader_epoch);
+  auto appended = partition.log->AppendInPlace(&*data.records, partition.leader_epoch);
   if (!appended.ok()) {
     SLUICE_LOG_EVERY_SECONDS(kWarn, 10) << "append to " << topic_name << "-" << data.index
                                         << " failed: " << appended.status().message();
@@ -133,10 +133,10 @@ void ProduceHandler::Serve(const RequestContext& ctx, Request request, Done done
   } else if (request.transactional_id.has_value()) {
     refuse_all = KafkaError::kTransactionalIdAuthorizationFailed;
   }
-  for (const auto& topic : request.topic_data) {
+  for (auto& topic : request.topic_data) {
     Response::TopicProduceResponse out;
     out.name = topic.name;
-    for (const auto& data : topic.partition_data) {
+    for (auto& data : topic.partition_data) {
       if (refuse_all != KafkaError::kNone) {
         out.partition_responses.push_back(Failed(data.index, refuse_all));
         continue;

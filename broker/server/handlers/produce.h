@@ -38,9 +38,10 @@ class ProduceHandler : public TypedHandler<kafka::ProduceRequest, kafka::Produce
  private:
   // Appends one partition's batch. Sets `*sync` to the log when the acknowledgement must
   // wait for an fdatasync; starts a background sync when flush.messages asks for one.
+  // The batch is stamped in place (the request is not used afterwards).
   kafka::ProduceResponse::PartitionProduceResponse Append(
       const RequestContext& ctx, const std::string& topic,
-      const kafka::ProduceRequest::PartitionProduceData& data, bool acks_wait,
+      kafka::ProduceRequest::PartitionProduceData& data, bool acks_wait,
       std::shared_ptr<log::PartitionLog>* sync);
 
   BrokerContext& broker_;
