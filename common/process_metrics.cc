@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/metric_family.h"
 
 namespace sluice {
 namespace {
@@ -22,22 +23,6 @@ int64_t FromRlim(rlim_t value) {
     return std::numeric_limits<int64_t>::max();
   }
   return static_cast<int64_t>(value);
-}
-
-prometheus::MetricFamily Family(const char* name, const char* help, prometheus::MetricType type,
-                                double value) {
-  prometheus::MetricFamily family;
-  family.name = name;
-  family.help = help;
-  family.type = type;
-  prometheus::ClientMetric metric;
-  if (type == prometheus::MetricType::Counter) {
-    metric.counter.value = value;
-  } else {
-    metric.gauge.value = value;
-  }
-  family.metric.push_back(std::move(metric));
-  return family;
 }
 
 struct Stat {
@@ -61,7 +46,7 @@ bool ReadStat(Stat* out) {
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
   out->cpu_seconds = (std::stod(f[11]) + std::stod(f[12])) / ticks;  // utime, stime
-  out->start_seconds = std::stod(f[19]) / ticks;                       // starttime
+  out->start_seconds = std::stod(f[19]) / ticks;                     // starttime
   out->vsize_bytes = std::stod(f[20]);
   out->rss_bytes = std::stod(f[21]) * page;
   return true;
@@ -114,32 +99,32 @@ absl::Status CheckOpenFileHeadroom(int64_t more, int64_t reserve) {
   if (*open + more + reserve <= limit) return absl::OkStatus();
   return absl::ResourceExhaustedError(absl::StrCat(
       "this needs ", more, " more open files, and the broker has ", *open, " open of a limit of ",
-      limit, " (keeping ", reserve, " for connections); raise the open-files limit (ulimit -n, "
+      limit, " (keeping ", reserve,
+      " for connections); raise the open-files limit (ulimit -n, "
       "LimitNOFILE in systemd, nofile of the container runtime) and restart the broker"));
 }
 
 std::vector<prometheus::MetricFamily> ProcessCollector::Collect() const {
-  using prometheus::MetricType;
   std::vector<prometheus::MetricFamily> families;
   if (absl::StatusOr<int64_t> open = CountOpenFiles(); open.ok()) {
-    families.push_back(Family("process_open_fds", "Number of open file descriptors.",
-                              MetricType::Gauge, static_cast<double>(*open)));
+    families.push_back(GaugeFamily("process_open_fds", "Number of open file descriptors.",
+                                   static_cast<double>(*open)));
   }
-  families.push_back(Family("process_max_fds", "Maximum number of open file descriptors.",
-                            MetricType::Gauge, static_cast<double>(OpenFileLimit())));
+  families.push_back(GaugeFamily("process_max_fds", "Maximum number of open file descriptors.",
+                                 static_cast<double>(OpenFileLimit())));
   Stat stat;
   if (ReadStat(&stat)) {
-    families.push_back(Family("process_resident_memory_bytes", "Resident memory size in bytes.",
-                              MetricType::Gauge, stat.rss_bytes));
-    families.push_back(Family("process_virtual_memory_bytes", "Virtual memory size in bytes.",
-                              MetricType::Gauge, stat.vsize_bytes));
-    families.push_back(Family("process_cpu_seconds_total",
-                              "Total user and system CPU time spent in seconds.",
-                              MetricType::Counter, stat.cpu_seconds));
+    families.push_back(GaugeFamily("process_resident_memory_bytes",
+                                   "Resident memory size in bytes.", stat.rss_bytes));
+    families.push_back(GaugeFamily("process_virtual_memory_bytes", "Virtual memory size in bytes.",
+                                   stat.vsize_bytes));
+    families.push_back(CounterFamily("process_cpu_seconds_total",
+                                     "Total user and system CPU time spent in seconds.",
+                                     stat.cpu_seconds));
     if (double boot = 0; BootTimeSeconds(&boot)) {
-      families.push_back(Family("process_start_time_seconds",
-                                "Start time of the process since unix epoch in seconds.",
-                                MetricType::Gauge, boot + stat.start_seconds));
+      families.push_back(GaugeFamily("process_start_time_seconds",
+                                     "Start time of the process since unix epoch in seconds.",
+                                     boot + stat.start_seconds));
     }
   }
   return families;

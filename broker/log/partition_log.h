@@ -211,8 +211,7 @@ class PartitionLog {
   absl::Status RemoveAllAndStartAt(int64_t offset) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status SyncUnflushedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Detaches the oldest segment (never the active one) for deletion outside the lock.
-  void DetachOldestLocked(RetentionResult* result,
-                          std::vector<std::unique_ptr<Segment>>* doomed)
+  void DetachOldestLocked(RetentionResult* result, std::vector<std::unique_ptr<Segment>>* doomed)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Unlinks detached segments. REQUIRES: mu_ not held.
   void RemoveDetached(std::vector<std::unique_ptr<Segment>> doomed) const;

@@ -8,25 +8,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/metric_family.h"
 
 namespace sluice::server {
 namespace {
 
 bool Contains(const std::vector<int32_t>& ids, int32_t id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
-prometheus::MetricFamily Gauge(const char* name, const char* help,
-                               std::vector<prometheus::ClientMetric::Label> labels, double value) {
-  prometheus::MetricFamily family;
-  family.name = name;
-  family.help = help;
-  family.type = prometheus::MetricType::Gauge;
-  prometheus::ClientMetric metric;
-  metric.label = std::move(labels);
-  metric.gauge.value = value;
-  family.metric.push_back(std::move(metric));
-  return family;
 }
 
 }  // namespace
@@ -74,24 +62,27 @@ absl::StatusOr<DiskSpace> StatDiskSpace(const std::string& path) {
 std::vector<prometheus::MetricFamily> PartitionHealthCollector::Collect() const {
   std::vector<prometheus::MetricFamily> families;
   if (auto health = CountPartitionHealth(store_, node_id_, is_open_); health.ok()) {
-    families.push_back(Gauge("sluice_log_partitions_under_replicated",
-                             "Partitions led by this broker whose in-sync replica set is smaller "
-                             "than their replica set",
-                             {}, static_cast<double>(health->under_replicated)));
-    families.push_back(Gauge("sluice_log_partitions_offline",
-                             "Partitions hosted by this broker that have no leader, or that it "
-                             "leads without an open log",
-                             {}, static_cast<double>(health->offline)));
+    families.push_back(
+        GaugeFamily("sluice_log_partitions_under_replicated",
+                    "Partitions led by this broker whose in-sync replica set is smaller "
+                    "than their replica set",
+                    static_cast<double>(health->under_replicated), {}));
+    families.push_back(
+        GaugeFamily("sluice_log_partitions_offline",
+                    "Partitions hosted by this broker that have no leader, or that it "
+                    "leads without an open log",
+                    static_cast<double>(health->offline), {}));
   } else {
     SLUICE_LOG(kWarn) << "metrics: cannot read partitions: " << health.status();
   }
   if (auto space = StatDiskSpace(log_dir_); space.ok()) {
-    families.push_back(Gauge("sluice_log_dir_capacity_bytes",
-                             "Size of the filesystem holding the data directory",
-                             {{"dir", log_dir_}}, static_cast<double>(space->capacity_bytes)));
-    families.push_back(Gauge("sluice_log_dir_free_bytes",
-                             "Bytes of the data directory's filesystem the broker can still use",
-                             {{"dir", log_dir_}}, static_cast<double>(space->free_bytes)));
+    families.push_back(GaugeFamily(
+        "sluice_log_dir_capacity_bytes", "Size of the filesystem holding the data directory",
+        static_cast<double>(space->capacity_bytes), {{"dir", log_dir_}}));
+    families.push_back(
+        GaugeFamily("sluice_log_dir_free_bytes",
+                    "Bytes of the data directory's filesystem the broker can still use",
+                    static_cast<double>(space->free_bytes), {{"dir", log_dir_}}));
   } else {
     SLUICE_LOG(kWarn) << "metrics: " << space.status();
   }

@@ -1,32 +1,16 @@
 #include "broker/server/storage_collector.h"
 
-#include "prometheus/metric_family.h"
+#include "common/metric_family.h"
 
 namespace sluice::server {
 namespace {
 
-prometheus::MetricFamily Family(const char* name, const char* help, prometheus::MetricType type,
-                                double value) {
-  prometheus::MetricFamily family;
-  family.name = name;
-  family.help = help;
-  family.type = type;
-  prometheus::ClientMetric metric;
-  if (type == prometheus::MetricType::Counter) {
-    metric.counter.value = value;
-  } else {
-    metric.gauge.value = value;
-  }
-  family.metric.push_back(metric);
-  return family;
-}
-
 prometheus::MetricFamily Gauge(const char* name, const char* help, double value) {
-  return Family(name, help, prometheus::MetricType::Gauge, value);
+  return GaugeFamily(name, help, value);
 }
 
 prometheus::MetricFamily Counter(const char* name, const char* help, int64_t value) {
-  return Family(name, help, prometheus::MetricType::Counter, static_cast<double>(value));
+  return CounterFamily(name, help, static_cast<double>(value));
 }
 
 }  // namespace

@@ -55,8 +55,7 @@ absl::StatusOr<std::shared_ptr<log::PartitionLog>> TopicTable::OpenPartition(
     if (start > partition_log->high_watermark()) {
       // The records up to the stored start were lost (e.g. unsynced data and a crash).
       SLUICE_LOG(kWarn) << record.name << "-" << partition << ": stored log start " << start
-                        << " is above the log end; starting at "
-                        << partition_log->high_watermark();
+                        << " is above the log end; starting at " << partition_log->high_watermark();
       start = partition_log->high_watermark();
     }
     SLUICE_RETURN_IF_ERROR(partition_log->AdvanceLogStartOffset(start).status());
@@ -120,8 +119,8 @@ absl::StatusOr<std::shared_ptr<const TopicView>> TopicTable::Create(const NewTop
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
   create.partitions = metadata::SingleBrokerPartitions(0, spec.partitions, node_id_);
-  SLUICE_RETURN_IF_ERROR(CheckOpenFileHeadroom(kFilesPerNewPartition * spec.partitions,
-                                               kReservedFiles));
+  SLUICE_RETURN_IF_ERROR(
+      CheckOpenFileHeadroom(kFilesPerNewPartition * spec.partitions, kReservedFiles));
   SLUICE_RETURN_IF_ERROR(store_.Apply({create}));
   absl::StatusOr<std::shared_ptr<TopicView>> view = OpenView(create.topic);
   if (!view.ok()) {
@@ -227,8 +226,8 @@ absl::StatusOr<std::shared_ptr<const TopicView>> TopicTable::AddPartitions(const
 }
 
 absl::StatusOr<log::RetentionResult> TopicTable::DeleteRecordsBefore(const std::string& name,
-                                                                    int32_t partition,
-                                                                    int64_t offset) {
+                                                                     int32_t partition,
+                                                                     int64_t offset) {
   std::lock_guard<std::mutex> serial(delete_records_mu_);
   auto view = Find(name);
   if (!view || partition < 0 || partition >= static_cast<int32_t>(view->partitions.size())) {
@@ -241,8 +240,8 @@ absl::StatusOr<log::RetentionResult> TopicTable::DeleteRecordsBefore(const std::
   const int64_t high_watermark = partition_log->high_watermark();
   if (offset == -1) offset = high_watermark;
   if (offset < 0 || offset > high_watermark) {
-    return absl::OutOfRangeError(absl::StrCat("offset ", offset, " is outside [0, ",
-                                              high_watermark, "] of ", name, "-", partition));
+    return absl::OutOfRangeError(absl::StrCat("offset ", offset, " is outside [0, ", high_watermark,
+                                              "] of ", name, "-", partition));
   }
   if (offset > partition_log->log_start_offset()) {
     // Persist first: a crash after this point still moves the start at the next Open.

@@ -83,7 +83,7 @@ class TopicTable {
   // watermark), persisting it first so a restart keeps it. Returns what was deleted.
   // kNotFound for an unknown partition; kOutOfRange if offset > high watermark or < -1.
   absl::StatusOr<log::RetentionResult> DeleteRecordsBefore(const std::string& name,
-                                                          int32_t partition, int64_t offset);
+                                                           int32_t partition, int64_t offset);
 
   // Re-applies every topic's log settings to its logs (after a broker default changed).
   void RefreshLogSettings();

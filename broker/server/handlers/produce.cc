@@ -41,9 +41,8 @@ bool ProduceHandler::CloseSilently(const Response& response) const {
 }
 
 Response::PartitionProduceResponse ProduceHandler::Append(
-    const RequestContext& ctx, const std::string& topic_name,
-    Request::PartitionProduceData& data, bool acks_wait,
-    std::shared_ptr<log::PartitionLog>* sync) {
+    const RequestContext& ctx, const std::string& topic_name, Request::PartitionProduceData& data,
+    bool acks_wait, std::shared_ptr<log::PartitionLog>* sync) {
   auto topic = broker_.topics.Find(topic_name);
   if (!topic || data.index < 0 || data.index >= static_cast<int32_t>(topic->partitions.size())) {
     return Failed(data.index, KafkaError::kUnknownTopicOrPartition);

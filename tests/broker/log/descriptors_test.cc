@@ -1,9 +1,8 @@
 // Descriptors per segment: a closed segment keeps only its .log open, and its index
 // files reopen when a truncation cuts them and it becomes the active segment again.
 #include <dirent.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <climits>
 #include <map>
@@ -68,8 +67,7 @@ void ExpectIndexMatches(const std::string& dir, int64_t base,
     starts[position] = b.base_offset;
     position += static_cast<int64_t>(b.bytes.size());
   }
-  const std::string bytes =
-      testing::ReadFileBytes(dir + "/" + SegmentFileName(base, kIndexSuffix));
+  const std::string bytes = testing::ReadFileBytes(dir + "/" + SegmentFileName(base, kIndexSuffix));
   ASSERT_EQ(bytes.size() % OffsetIndex::kEntrySize, 0u);
   ASSERT_GE(bytes.size() / OffsetIndex::kEntrySize, min_entries);
   for (size_t i = 0; i < bytes.size(); i += OffsetIndex::kEntrySize) {
