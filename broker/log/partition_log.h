@@ -56,14 +56,14 @@ struct AppendResult {
 };
 
 struct ReadResult {
-  std::string records;       // Whole batches, back to back; empty if none (or ReadSlices).
-  // ReadSlices only: the same bytes as slices of the segment files, one per segment the
-  // read touched; their concatenation is what Read would put in `records`.
-  std::vector<FileSlice> slices;
+  std::string records;       // Whole batches, back to back; empty if none.
   int64_t next_offset = -1;  // One past the last returned offset, or the requested offset.
   int64_t high_watermark = -1;
   int64_t log_start_offset = -1;
   int64_t log_end_offset = -1;
+  // ReadSlices only (`records` is then empty): the same bytes as slices of the segment
+  // files, one per segment the read touched; together they are what Read puts in `records`.
+  std::vector<FileSlice> slices;
 };
 
 // Kafka's retention.ms and retention.bytes; -1 disables either.

@@ -172,9 +172,9 @@ void Connection::WriteReady() {
     write_slices_ = std::move(front.response.slices);
     size_t slice_bytes = 0;
     for (const kafka::BodySlice& s : write_slices_) slice_bytes += s.slice.length;
-    StoreBigEndian<int32_t>(write_header_.data(),
-                            static_cast<int32_t>(write_header_.size() - 4 + write_body_.size() +
-                                                 slice_bytes));
+    StoreBigEndian<int32_t>(
+        write_header_.data(),
+        static_cast<int32_t>(write_header_.size() - 4 + write_body_.size() + slice_bytes));
     slots_.pop_front();
     ++first_seq_;
     writing_ = true;
@@ -212,15 +212,14 @@ void Connection::WritePieces() {
   const size_t end = slice_index_ < write_slices_.size() ? write_slices_[slice_index_].position
                                                          : write_body_.size();
   if (body_sent_ < end) {
-    asio::async_write(
-        socket_, asio::buffer(write_body_.data() + body_sent_, end - body_sent_),
-        asio::bind_executor(strand_, [self = shared_from_this(), end](
-                                         boost::system::error_code ec, size_t n) {
-          if (ec) return self->FinishWrite(false);
-          if (self->probe_) self->probe_->BytesSent(n);
-          self->body_sent_ = end;
-          self->WritePieces();
-        }));
+    asio::async_write(socket_, asio::buffer(write_body_.data() + body_sent_, end - body_sent_),
+                      asio::bind_executor(strand_, [self = shared_from_this(), end](
+                                                       boost::system::error_code ec, size_t n) {
+                        if (ec) return self->FinishWrite(false);
+                        if (self->probe_) self->probe_->BytesSent(n);
+                        self->body_sent_ = end;
+                        self->WritePieces();
+                      }));
     return;
   }
   if (slice_index_ < write_slices_.size()) return SendSlice();
@@ -252,18 +251,19 @@ void Connection::SendSlice() {
     const int err = n < 0 ? errno : 0;
     if (err == EINTR) continue;
     if (err == EAGAIN || err == EWOULDBLOCK) {
-      socket_.async_wait(asio::ip::tcp::socket::wait_write,
-                         asio::bind_executor(strand_, [self = shared_from_this()](
-                                                          boost::system::error_code ec) {
-                           if (ec) return self->FinishWrite(false);
-                           self->SendSlice();
-                         }));
+      socket_.async_wait(
+          asio::ip::tcp::socket::wait_write,
+          asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec) {
+            if (ec) return self->FinishWrite(false);
+            self->SendSlice();
+          }));
       return;
     }
     if (n == 0) {
       // The file ends before the slice does: it was truncated after the read. The frame
       // length is already on the wire, so the only safe answer is to cut the connection.
-      SLUICE_LOG(kWarn) << "closing connection " << peer_ << ": file ended " << slice.length - slice_sent_
+      SLUICE_LOG(kWarn) << "closing connection " << peer_ << ": file ended "
+                        << slice.length - slice_sent_
                         << " bytes before the end of a fetch slice (truncated under the response)";
     } else if (err != EPIPE && err != ECONNRESET) {
       SLUICE_LOG(kWarn) << "closing connection " << peer_ << ": sendfile: " << std::strerror(err);

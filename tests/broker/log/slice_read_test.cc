@@ -1,7 +1,7 @@
 // ReadSlices (the zero-copy read behind Fetch): the same bytes as Read for every bound,
 // across segments, and slices that outlive retention, compaction-style removal and Close.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <limits>
@@ -13,10 +13,10 @@
 namespace sluice::log {
 namespace {
 
-#define ASSERT_OK(expr)                      \
-  do {                                       \
-    const absl::Status status_ = (expr);     \
-    ASSERT_TRUE(status_.ok()) << status_;    \
+#define ASSERT_OK(expr)                   \
+  do {                                    \
+    const absl::Status status_ = (expr);  \
+    ASSERT_TRUE(status_.ok()) << status_; \
   } while (false)
 
 constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max();
@@ -56,9 +56,9 @@ TEST_F(SliceReadTest, SlicesHoldTheBytesReadReturnsForManyOffsetsAndLimits) {
     for (size_t max_bytes : limits) {
       for (int64_t max_offset : {log->high_watermark(), kNoLimit}) {
         for (bool min_one : {false, true}) {
-          SCOPED_TRACE(::testing::Message() << "offset " << offset << " max_bytes " << max_bytes
-                                          << " max_offset " << max_offset << " min_one "
-                                          << min_one);
+          SCOPED_TRACE(::testing::Message()
+                       << "offset " << offset << " max_bytes " << max_bytes << " max_offset "
+                       << max_offset << " min_one " << min_one);
           absl::StatusOr<ReadResult> copied = log->Read(offset, max_bytes, max_offset, min_one);
           absl::StatusOr<ReadResult> sliced =
               log->ReadSlices(offset, max_bytes, max_offset, min_one);

@@ -164,8 +164,8 @@ TEST_F(ConnectionSendfileTest, SlicedResponsesArriveByteIdenticalAndInOrder) {
     std::string frame = ReadFrame(&complete);
     ASSERT_TRUE(complete);
     Response expected = make(id);
-    std::string want = CorrelationBytes(id) + kafka::testing::Materialize(expected.body,
-                                                                          expected.slices);
+    std::string want =
+        CorrelationBytes(id) + kafka::testing::Materialize(expected.body, expected.slices);
     ASSERT_EQ(frame.size(), want.size());
     EXPECT_TRUE(frame == want);
     total += 4 + frame.size();
@@ -178,9 +178,7 @@ TEST_F(ConnectionSendfileTest, SlicedResponsesArriveByteIdenticalAndInOrder) {
 
 TEST_F(ConnectionSendfileTest, FileTruncatedUnderASliceClosesTheConnection) {
   PatternFile file(4 << 20);
-  auto make = [&file](int32_t) {
-    return Response::Body("ab", {{1, file.Slice(0, 4 << 20)}});
-  };
+  auto make = [&file](int32_t) { return Response::Body("ab", {{1, file.Slice(0, 4 << 20)}}); };
   Serve(make);
   ASSERT_EQ(::ftruncate(*file.holder, 1 << 20), 0);  // after the read, before the send
   SendRequest(1);
