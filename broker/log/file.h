@@ -38,6 +38,8 @@ class File {
   static absl::StatusOr<File> OpenReadOnly(const std::string& path);
 
   bool is_open() const { return fd_ >= 0; }
+  // The raw descriptor (-1 when closed), e.g. for sendfile(2); owned by this File.
+  int fd() const { return fd_; }
   const std::string& path() const { return path_; }
 
   absl::StatusOr<int64_t> Size() const;

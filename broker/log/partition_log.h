@@ -61,6 +61,9 @@ struct ReadResult {
   int64_t high_watermark = -1;
   int64_t log_start_offset = -1;
   int64_t log_end_offset = -1;
+  // ReadSlices only (`records` is then empty): the same bytes as slices of the segment
+  // files, one per segment the read touched; together they are what Read puts in `records`.
+  std::vector<FileSlice> slices;
 };
 
 // Kafka's retention.ms and retention.bytes; -1 disables either.
@@ -117,6 +120,12 @@ class PartitionLog {
   // kDataLoss if a file changed underneath the log.
   absl::StatusOr<ReadResult> Read(int64_t offset, size_t max_bytes, int64_t max_offset_exclusive,
                                   bool min_one_batch) const;
+  // As Read (same bounds, same errors), but returns the batches as `slices` of the segment
+  // files instead of copying them. A slice keeps its segment's descriptor open, so it stays
+  // readable after retention, compaction or Close() drop the segment; Truncate, though,
+  // may cut bytes under a slice (whoever sends it must detect a short file).
+  absl::StatusOr<ReadResult> ReadSlices(int64_t offset, size_t max_bytes,
+                                        int64_t max_offset_exclusive, bool min_one_batch) const;
 
   // The first batch (in offset order) whose max_timestamp >= `timestamp`, or nullopt.
   // The caller decodes its records to find the exact one, and applies the high watermark.
@@ -202,6 +211,10 @@ class PartitionLog {
 
   absl::Status CheckWritable() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status Roll(int64_t now_ms) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Read and ReadSlices: copies the bytes, or hands out slices.
+  absl::StatusOr<ReadResult> ReadRuns(int64_t offset, size_t max_bytes,
+                                      int64_t max_offset_exclusive, bool min_one_batch,
+                                      bool as_slices) const;
   // Index into segments_ of the segment holding `offset`. REQUIRES: a valid offset.
   size_t SegmentIndexFor(int64_t offset) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   int64_t LogEndOffsetLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {

@@ -1,4 +1,4 @@
-// The read side of PartitionLog: Read and FindByTimestamp.
+// The read side of PartitionLog: Read, ReadSlices and FindByTimestamp.
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -18,6 +18,18 @@ size_t PartitionLog::SegmentIndexFor(int64_t offset) const {
 absl::StatusOr<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes,
                                               int64_t max_offset_exclusive,
                                               bool min_one_batch) const {
+  return ReadRuns(offset, max_bytes, max_offset_exclusive, min_one_batch, /*as_slices=*/false);
+}
+
+absl::StatusOr<ReadResult> PartitionLog::ReadSlices(int64_t offset, size_t max_bytes,
+                                                    int64_t max_offset_exclusive,
+                                                    bool min_one_batch) const {
+  return ReadRuns(offset, max_bytes, max_offset_exclusive, min_one_batch, /*as_slices=*/true);
+}
+
+absl::StatusOr<ReadResult> PartitionLog::ReadRuns(int64_t offset, size_t max_bytes,
+                                                  int64_t max_offset_exclusive, bool min_one_batch,
+                                                  bool as_slices) const {
   absl::ReaderMutexLock lock(&mu_);
   if (closed_) return absl::FailedPreconditionError(absl::StrCat(dir_, " is closed"));
   ReadResult result;
@@ -64,7 +76,9 @@ absl::StatusOr<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes,
       position += static_cast<int64_t>(total);
       result.next_offset = h.LastOffset() + 1;
     }
-    if (position > start) {
+    if (position > start && as_slices) {
+      result.slices.push_back(segment.Slice(start, position - start));
+    } else if (position > start) {
       SLUICE_RETURN_IF_ERROR(segment.ReadBytes(start, position - start, &result.records));
     }
   }

@@ -71,12 +71,12 @@ std::string Segment::Path(std::string_view suffix) const {
 absl::Status Segment::InstallRecovered(const SegmentState& state,
                                        std::vector<OffsetIndexEntry> offsets,
                                        std::vector<TimeIndexEntry> times) {
-  SLUICE_ASSIGN_OR_RETURN(int64_t log_size, log_.Size());
+  SLUICE_ASSIGN_OR_RETURN(int64_t log_size, log_->Size());
   if (log_size < state.size) {
-    return absl::InternalError(absl::StrCat(log_.path(), " has ", log_size,
+    return absl::InternalError(absl::StrCat(log_->path(), " has ", log_size,
                                             " bytes, fewer than the recovered ", state.size));
   }
-  if (log_size > state.size) SLUICE_RETURN_IF_ERROR(log_.Truncate(state.size));
+  if (log_size > state.size) SLUICE_RETURN_IF_ERROR(log_->Truncate(state.size));
   // Load is bounded by the expected entry count, so a huge damaged file is never read.
   absl::Status loaded = offset_index_.Load(state.size, static_cast<int32_t>(offsets.size()));
   if (!loaded.ok() || offset_index_.entries() != offsets) {
@@ -96,10 +96,10 @@ absl::Status Segment::InstallRecovered(const SegmentState& state,
 
 absl::Status Segment::InstallCheckpointed(const SegmentState& state, uint32_t offset_index_crc,
                                           uint32_t time_index_crc, int32_t max_index_entries) {
-  SLUICE_ASSIGN_OR_RETURN(int64_t log_size, log_.Size());
+  SLUICE_ASSIGN_OR_RETURN(int64_t log_size, log_->Size());
   if (log_size != state.size) {
     return absl::DataLossError(
-        absl::StrCat(log_.path(), " has ", log_size, " bytes, the checkpoint says ", state.size));
+        absl::StrCat(log_->path(), " has ", log_size, " bytes, the checkpoint says ", state.size));
   }
   SLUICE_RETURN_IF_ERROR(offset_index_.Load(state.size, max_index_entries));
   if (OffsetIndexChecksum() != offset_index_crc) {
@@ -126,11 +126,11 @@ bool Segment::ShouldRoll(const LogConfig& config, int64_t now_ms, int64_t batch_
 
 absl::Status Segment::Append(std::string_view batch, const kafka::BatchHeader& header,
                              int32_t index_interval_bytes, int64_t now_ms) {
-  if (!consistent_) return absl::InternalError(absl::StrCat(log_.path(), " is inconsistent"));
+  if (!consistent_) return absl::InternalError(absl::StrCat(log_->path(), " is inconsistent"));
   IndexStep step = PlanIndexStep(state_.cursor, index_interval_bytes, state_.size,
                                  header.base_offset - base_offset_,
                                  static_cast<int64_t>(batch.size()), header.max_timestamp);
-  absl::Status status = log_.PWrite(state_.size, batch);
+  absl::Status status = log_->PWrite(state_.size, batch);
   if (status.ok() && step.offset_entry) status = offset_index_.Append(*step.offset_entry);
   if (status.ok() && step.time_entry) status = time_index_.Append(*step.time_entry);
   if (!status.ok()) return RollBack(status);
@@ -142,7 +142,7 @@ absl::Status Segment::Append(std::string_view batch, const kafka::BatchHeader& h
 }
 
 absl::Status Segment::RollBack(const absl::Status& cause) {
-  absl::Status undo = log_.Truncate(state_.size);
+  absl::Status undo = log_->Truncate(state_.size);
   if (undo.ok()) undo = offset_index_.TruncateToPosition(state_.size);
   if (undo.ok()) undo = time_index_.TruncateToRelativeOffset(state_.next_offset - base_offset_);
   if (undo.ok()) return cause;
@@ -154,19 +154,19 @@ absl::Status Segment::RollBack(const absl::Status& cause) {
 absl::StatusOr<kafka::BatchHeader> Segment::ReadHeader(int64_t position) const {
   if (position < 0 || state_.size - position < static_cast<int64_t>(kafka::kBatchHeaderSize)) {
     return absl::DataLossError(
-        absl::StrCat(log_.path(), ": no batch header at position ", position));
+        absl::StrCat(log_->path(), ": no batch header at position ", position));
   }
   char raw[kafka::kBatchHeaderSize];
-  SLUICE_RETURN_IF_ERROR(log_.PRead(position, sizeof(raw), raw));
+  SLUICE_RETURN_IF_ERROR(log_->PRead(position, sizeof(raw), raw));
   absl::StatusOr<kafka::BatchHeader> header =
       kafka::ParseBatchHeader(std::string_view(raw, sizeof(raw)));
   if (!header.ok()) {
     return absl::DataLossError(
-        absl::StrCat(log_.path(), " at position ", position, ": ", header.status().message()));
+        absl::StrCat(log_->path(), " at position ", position, ": ", header.status().message()));
   }
   if (static_cast<int64_t>(header->TotalSize()) > state_.size - position) {
     return absl::DataLossError(
-        absl::StrCat(log_.path(), ": batch at position ", position, " runs past the end"));
+        absl::StrCat(log_->path(), ": batch at position ", position, " runs past the end"));
   }
   return header;
 }
@@ -174,7 +174,7 @@ absl::StatusOr<kafka::BatchHeader> Segment::ReadHeader(int64_t position) const {
 absl::Status Segment::ReadBytes(int64_t position, int64_t length, std::string* out) const {
   size_t old_size = out->size();
   out->resize(old_size + static_cast<size_t>(length));
-  absl::Status status = log_.PRead(position, static_cast<size_t>(length), out->data() + old_size);
+  absl::Status status = log_->PRead(position, static_cast<size_t>(length), out->data() + old_size);
   if (!status.ok()) out->resize(old_size);
   return status;
 }
@@ -200,7 +200,7 @@ absl::StatusOr<std::optional<BatchLocation>> Segment::Locate(int64_t offset) con
     position += static_cast<int64_t>(h.TotalSize());
   }
   return absl::DataLossError(
-      absl::StrCat(log_.path(), ": offset ", offset, " is below the segment end but in no batch"));
+      absl::StrCat(log_->path(), ": offset ", offset, " is below the segment end but in no batch"));
 }
 
 absl::StatusOr<std::optional<BatchLocation>> Segment::FindByTimestamp(int64_t timestamp) const {
@@ -221,17 +221,17 @@ absl::StatusOr<std::optional<BatchLocation>> Segment::FindByTimestamp(int64_t ti
 
 absl::Status Segment::TruncateAt(int64_t position, int32_t index_interval_bytes) {
   if (position < 0 || position > state_.size) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot truncate ", log_.path(), " to ",
+    return absl::InvalidArgumentError(absl::StrCat("cannot truncate ", log_->path(), " to ",
                                                    position, " of ", state_.size, " bytes"));
   }
-  SLUICE_RETURN_IF_ERROR(log_.Truncate(position));
+  SLUICE_RETURN_IF_ERROR(log_->Truncate(position));
   state_.size = position;
   ScanOptions options;
   options.index_interval_bytes = index_interval_bytes;
-  absl::StatusOr<SegmentScan> scan = ScanSegment(log_, base_offset_, position, options, nullptr);
+  absl::StatusOr<SegmentScan> scan = ScanSegment(*log_, base_offset_, position, options, nullptr);
   if (!scan.ok() || !scan->problem.empty()) {
     consistent_ = false;
-    return absl::DataLossError(absl::StrCat(log_.path(), ": rescanning after truncation failed: ",
+    return absl::DataLossError(absl::StrCat(log_->path(), ": rescanning after truncation failed: ",
                                             scan.ok() ? scan->problem : scan.status().message()));
   }
   SegmentState state = state_;
@@ -252,12 +252,16 @@ uint32_t Segment::TimeIndexChecksum() const {
 }
 
 absl::Status Segment::Sync() const {
-  SLUICE_RETURN_IF_ERROR(log_.DataSync());
+  SLUICE_RETURN_IF_ERROR(log_->DataSync());
   SLUICE_RETURN_IF_ERROR(offset_index_.file().DataSync());
   return time_index_.file().DataSync();
 }
 
-absl::StatusOr<File> Segment::DuplicateLogFile() const { return log_.Duplicate(); }
+absl::StatusOr<File> Segment::DuplicateLogFile() const { return log_->Duplicate(); }
+
+FileSlice Segment::Slice(int64_t position, int64_t length) const {
+  return FileSlice{log_, log_->fd(), position, length};
+}
 
 void Segment::ReleaseIndexFiles() {
   // A failed close(2) still frees the descriptor; there is nothing to retry.
@@ -266,7 +270,15 @@ void Segment::ReleaseIndexFiles() {
 }
 
 absl::Status Segment::Close() {
-  absl::Status status = log_.Close();
+  absl::Status status;
+  // A pending response may still hold the .log (a slice); then its last holder closes it.
+  // use_count() can only overstate here: no new slice can be taken meanwhile, as the
+  // caller holds the log's lock exclusively or the segment was detached from the log.
+  if (log_.use_count() == 1) {
+    status = log_->Close();
+  } else {
+    log_ = std::make_shared<File>();
+  }
   absl::Status index_status = offset_index_.Close();
   absl::Status time_status = time_index_.Close();
   if (status.ok()) status = index_status;

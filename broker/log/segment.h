@@ -25,6 +25,7 @@
 #include "broker/log/log_config.h"
 #include "broker/log/offset_index.h"
 #include "broker/log/time_index.h"
+#include "common/file_slice.h"
 #include "common/kafka/records/batch_header.h"
 
 namespace sluice::log {
@@ -69,7 +70,7 @@ class Segment {
   int64_t max_timestamp() const { return state_.cursor.max_timestamp; }
   const OffsetIndex& offset_index() const { return offset_index_; }
   const TimeIndex& time_index() const { return time_index_; }
-  const File& log_file() const { return log_; }
+  const File& log_file() const { return *log_; }
   // False once a failed write could not be undone; the segment must then not be used.
   bool consistent() const { return consistent_; }
 
@@ -107,6 +108,10 @@ class Segment {
   absl::StatusOr<kafka::BatchHeader> ReadHeader(int64_t position) const;
   // Appends the .log bytes [position, position + length) to `out`.
   absl::Status ReadBytes(int64_t position, int64_t length, std::string* out) const;
+  // The .log bytes [position, position + length) as a slice that shares ownership of the
+  // descriptor: it stays readable after Close() or RemoveFiles() (the file is then closed
+  // by the slice's last holder). REQUIRES: the range lies within size().
+  FileSlice Slice(int64_t position, int64_t length) const;
 
   // Removes the batch at `position` (a batch start from Locate) and all after it.
   absl::Status TruncateAt(int64_t position, int32_t index_interval_bytes);
@@ -121,6 +126,7 @@ class Segment {
   // Called when the segment stops being the active one: both indexes give back their
   // descriptors until their next change (index_file.h), so a closed segment holds one.
   void ReleaseIndexFiles();
+  // Closes the files; a .log descriptor that slices still hold is left to them.
   absl::Status Close();
   // Closes and unlinks the three files, the .log first.
   absl::Status RemoveFiles();
@@ -130,7 +136,7 @@ class Segment {
           TimeIndex time_index)
       : dir_(std::move(dir)),
         base_offset_(base_offset),
-        log_(std::move(log)),
+        log_(std::make_shared<File>(std::move(log))),
         offset_index_(std::move(offset_index)),
         time_index_(std::move(time_index)) {}
 
@@ -140,7 +146,9 @@ class Segment {
 
   std::string dir_;
   int64_t base_offset_;
-  File log_;
+  // Shared with the FileSlices handed out (Slice), so that a response being sent keeps
+  // the descriptor open; never null (a closed File after Close()).
+  std::shared_ptr<File> log_;
   OffsetIndex offset_index_;
   TimeIndex time_index_;
   SegmentState state_;

@@ -63,7 +63,8 @@ class TypedHandler : public ApiHandler {
             }
             kafka::Writer writer;
             response.Encode(writer, version);
-            respond(Response::Body(writer.Take()));
+            std::vector<kafka::BodySlice> slices = writer.TakeSlices();
+            respond(Response::Body(writer.Take(), std::move(slices)));
           });
   }
 

@@ -1,5 +1,13 @@
 #include "broker/server/connection.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "common/byte_order.h"
 #include "common/kafka/protocol/messages/api_keys.h"
 #include "common/kafka/protocol/messages/headers.h"
@@ -15,6 +23,10 @@ namespace {
 constexpr size_t kReadChunk = 64 * 1024;
 // api_key + api_version + correlation_id + client_id length.
 constexpr size_t kMinHeaderBytes = 10;
+// sendfile(2) calls per turn on the strand before yielding to other work, and bytes per
+// call: bounds the time one large slice holds the strand when the socket keeps up.
+constexpr int kSendfileCallsPerTurn = 16;
+constexpr int64_t kSendfileChunk = 1 << 20;
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, uint64_t id, Dispatcher& dispatcher,
@@ -159,11 +171,27 @@ void Connection::WriteReady() {
     rh.Encode(header, front.response_header_version);
     write_header_ = header.Take();
     write_body_ = std::move(front.response.body);
-    StoreBigEndian<int32_t>(write_header_.data(),
-                            static_cast<int32_t>(write_header_.size() - 4 + write_body_.size()));
+    write_slices_ = std::move(front.response.slices);
+    size_t slice_bytes = 0;
+    for (const kafka::BodySlice& s : write_slices_) slice_bytes += s.slice.length;
+    StoreBigEndian<int32_t>(
+        write_header_.data(),
+        static_cast<int32_t>(write_header_.size() - 4 + write_body_.size() + slice_bytes));
     slots_.pop_front();
     ++first_seq_;
     writing_ = true;
+    if (!write_slices_.empty()) {
+      // The body of a sliced response is small (the records are in the slices), so the
+      // header is simply put in front of it.
+      for (kafka::BodySlice& s : write_slices_) s.position += write_header_.size();
+      write_body_.insert(0, write_header_);
+      slice_index_ = 0;
+      body_sent_ = 0;
+      slice_sent_ = 0;
+      SetCork(true);
+      WritePieces();  // continues asynchronously: the header always comes first
+      break;
+    }
     std::array<asio::const_buffer, 2> buffers = {asio::buffer(write_header_),
                                                  asio::buffer(write_body_)};
     asio::async_write(socket_, buffers,
@@ -179,6 +207,94 @@ void Connection::WriteReady() {
     reading_paused_ = false;
     ReadSize();
   }
+}
+
+void Connection::WritePieces() {
+  if (closed_) return;
+  const size_t end = slice_index_ < write_slices_.size() ? write_slices_[slice_index_].position
+                                                         : write_body_.size();
+  if (body_sent_ < end) {
+    asio::async_write(socket_, asio::buffer(write_body_.data() + body_sent_, end - body_sent_),
+                      asio::bind_executor(strand_, [self = shared_from_this(), end](
+                                                       boost::system::error_code ec, size_t n) {
+                        if (ec) return self->FinishWrite(false);
+                        if (self->probe_) self->probe_->BytesSent(n);
+                        self->body_sent_ = end;
+                        self->WritePieces();
+                      }));
+    return;
+  }
+  if (slice_index_ < write_slices_.size()) return SendSlice();
+  FinishWrite(true);
+}
+
+void Connection::SendSlice() {
+  if (closed_) return;
+  if (!non_blocking_) {
+    boost::system::error_code ec;
+    socket_.native_non_blocking(true, ec);
+    if (ec) {
+      SLUICE_LOG(kWarn) << "closing connection " << peer_
+                        << ": cannot make the socket non-blocking: " << ec.message();
+      return FinishWrite(false);
+    }
+    non_blocking_ = true;
+  }
+  const FileSlice& slice = write_slices_[slice_index_].slice;
+  for (int calls = 0; calls < kSendfileCallsPerTurn && slice_sent_ < slice.length; ++calls) {
+    off_t offset = static_cast<off_t>(slice.offset + slice_sent_);
+    const auto count = static_cast<size_t>(std::min(kSendfileChunk, slice.length - slice_sent_));
+    const ssize_t n = ::sendfile(socket_.native_handle(), slice.fd, &offset, count);
+    if (n > 0) {
+      slice_sent_ += n;
+      if (probe_) probe_->BytesSent(static_cast<size_t>(n));
+      continue;
+    }
+    const int err = n < 0 ? errno : 0;
+    if (err == EINTR) continue;
+    if (err == EAGAIN || err == EWOULDBLOCK) {
+      socket_.async_wait(
+          asio::ip::tcp::socket::wait_write,
+          asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec) {
+            if (ec) return self->FinishWrite(false);
+            self->SendSlice();
+          }));
+      return;
+    }
+    if (n == 0) {
+      // The file ends before the slice does: it was truncated after the read. The frame
+      // length is already on the wire, so the only safe answer is to cut the connection.
+      SLUICE_LOG(kWarn) << "closing connection " << peer_ << ": file ended "
+                        << slice.length - slice_sent_
+                        << " bytes before the end of a fetch slice (truncated under the response)";
+    } else if (err != EPIPE && err != ECONNRESET) {
+      SLUICE_LOG(kWarn) << "closing connection " << peer_ << ": sendfile: " << std::strerror(err);
+    }
+    return FinishWrite(false);
+  }
+  if (slice_sent_ < slice.length) {
+    // Let other connections on this thread run before the next chunk.
+    asio::post(strand_, [self = shared_from_this()] { self->SendSlice(); });
+    return;
+  }
+  slice_sent_ = 0;
+  ++slice_index_;
+  WritePieces();
+}
+
+void Connection::FinishWrite(bool ok) {
+  write_slices_.clear();  // releases the files
+  write_body_.clear();
+  writing_ = false;
+  if (!ok) return CloseNow();
+  SetCork(false);
+  WriteReady();
+}
+
+void Connection::SetCork(bool on) {
+  int value = on ? 1 : 0;
+  // Best effort: without the cork the bytes are the same, only in more segments.
+  ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_CORK, &value, sizeof(value));
 }
 
 }  // namespace sluice::server

@@ -8,6 +8,14 @@
 // before anything is allocated, and the buffer grows only as bytes actually arrive, so a
 // peer claiming a huge size costs nothing until it sends the bytes.
 //
+// Zero copy: a response with file slices (Response::slices, a Fetch's records) is written
+// as its body bytes up to the first slice, then the slice with sendfile(2) straight from
+// the file to the socket (waiting for writability on EAGAIN), then the next bytes, and so
+// on, under TCP_CORK so that the small pieces do not go out as short segments. The frame
+// length is committed before the slices are read, so a file that turns out shorter than
+// its slice (truncated underneath) closes the connection with a log line; the client sees
+// a cut frame, never wrong bytes. Responses without slices take one async_write.
+//
 // Lifetime: owned by shared_ptr; callbacks keep it alive until the socket closes.
 // Thread-safety: all state is touched only on the connection's strand.
 #pragma once
@@ -16,6 +24,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "broker/server/dispatcher.h"
 #include "common/asio.h"
@@ -51,6 +60,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnFrame();
   void Complete(uint64_t seq, Response response);
   void WriteReady();
+  // The slice path: sends write_body_ (header included) and write_slices_ piece by piece.
+  void WritePieces();
+  void SendSlice();
+  void FinishWrite(bool ok);
+  void SetCork(bool on);
   void CloseNow();
 
   boost::asio::ip::tcp::socket socket_;
@@ -72,6 +86,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool writing_ = false;
   std::string write_header_;
   std::string write_body_;
+  // The slice path: slices positioned in write_body_, the next one to send, how much of
+  // write_body_ is sent, and how much of the current slice.
+  std::vector<kafka::BodySlice> write_slices_;
+  size_t slice_index_ = 0;
+  size_t body_sent_ = 0;
+  int64_t slice_sent_ = 0;
+  bool non_blocking_ = false;
 };
 
 }  // namespace sluice::server

@@ -6,6 +6,10 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/kafka/protocol/writer.h"
 
 namespace sluice::server {
 
@@ -25,8 +29,14 @@ struct Response {
   enum class Kind { kBody, kNone, kClose };
   Kind kind = Kind::kBody;
   std::string body;  // encoded response body, without size prefix or header
+  // Zero-copy pieces (a Fetch's records): the body on the wire is `body` with each slice's
+  // bytes inserted at its position, in order. The connection sends them with sendfile(2);
+  // each slice keeps its file open until the response is written or dropped.
+  std::vector<kafka::BodySlice> slices;
 
-  static Response Body(std::string body) { return {Kind::kBody, std::move(body)}; }
+  static Response Body(std::string body, std::vector<kafka::BodySlice> slices = {}) {
+    return {Kind::kBody, std::move(body), std::move(slices)};
+  }
   // No response is sent (Produce with acks=0); later responses still go out in order.
   static Response None() { return {Kind::kNone, {}}; }
   // The connection is closed after the responses queued before this one.

@@ -94,16 +94,19 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
     out.last_stable_offset = hw;  // no transactions yet
     out.log_start_offset = partition_log->log_start_offset();
     size_t limit = std::min(static_cast<size_t>(std::max(0, p.partition_max_bytes)), *budget);
-    auto read = partition_log->Read(p.fetch_offset, limit, hw, !*first_batch_taken);
+    // Zero copy: the records go out as slices of the segment files (sendfile(2) in the
+    // connection), never through a user-space buffer.
+    auto read = partition_log->ReadSlices(p.fetch_offset, limit, hw, !*first_batch_taken);
     if (!read.ok()) {
       out.error_code = Code(LogError(read.status()));
       *error = true;
       return out;
     }
-    if (!read->records.empty()) {
+    kafka::Records records = kafka::Records::FromSlices(std::move(read->slices));
+    if (!records.empty()) {
       *first_batch_taken = true;
-      *budget -= std::min(*budget, read->records.size());
-      out.records = std::move(read->records);
+      *budget -= std::min(*budget, records.size());
+      out.records = std::move(records);
     }
     return out;
   }

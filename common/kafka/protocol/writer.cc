@@ -1,5 +1,6 @@
 #include "common/kafka/protocol/writer.h"
 
+#include <cassert>
 #include <cstring>
 
 namespace sluice::kafka {
@@ -80,6 +81,38 @@ void Writer::WriteCompactBytes(std::string_view v) { WriteCompactString(v); }
 
 void Writer::WriteCompactNullableBytes(const std::optional<std::string>& v) {
   WriteCompactNullableString(v);
+}
+
+void Writer::WriteRecordsContent(const Records& v) {
+  WriteRaw(v.bytes());
+  for (const FileSlice& slice : v.slices()) AppendSlice(slice);
+}
+
+void Writer::WriteNullableBytes(const std::optional<Records>& v) {
+  if (!v) {
+    WriteInt32(-1);
+    return;
+  }
+  WriteInt32(static_cast<int32_t>(v->size()));
+  WriteRecordsContent(*v);
+}
+
+void Writer::WriteCompactNullableBytes(const std::optional<Records>& v) {
+  if (!v) {
+    WriteUnsignedVarint(0);
+    return;
+  }
+  WriteUnsignedVarint(static_cast<uint32_t>(v->size() + 1));
+  WriteRecordsContent(*v);
+}
+
+void Writer::AppendSlice(const FileSlice& slice) {
+  if (slice.length > 0) slices_.push_back({buffer_.size(), slice});
+}
+
+std::string Writer::Take() {
+  assert(slices_.empty());
+  return std::exchange(buffer_, std::string());
 }
 
 size_t Writer::ReserveInt32() {

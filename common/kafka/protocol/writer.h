@@ -6,6 +6,11 @@
 // REQUIRES: strings at most kMaxStringLength bytes; byte arrays and array counts at most
 // INT32_MAX (compact forms: INT32_MAX - 1).
 //
+// Zero-copy: AppendSlice records a file slice as an external piece of the output at the
+// current position instead of copying its bytes; the `records` overloads call it for a
+// Records value holding slices. The encoded message is then Take()'s bytes with each
+// slice inserted at its position (TakeSlices). Without slices nothing changes.
+//
 // Not thread-safe.
 #pragma once
 
@@ -16,10 +21,21 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
+#include "common/file_slice.h"
+#include "common/kafka/protocol/records.h"
 #include "common/kafka/protocol/uuid.h"
 
 namespace sluice::kafka {
+
+// A file slice that belongs at `position` of a writer's bytes (before the byte that is
+// there; position == size() means at the end). Positions count owned bytes only.
+struct BodySlice {
+  size_t position = 0;
+  FileSlice slice;
+  bool operator==(const BodySlice&) const = default;
+};
 
 class Writer {
  public:
@@ -49,6 +65,16 @@ class Writer {
   void WriteNullableBytes(const std::optional<std::string>& v);
   void WriteCompactBytes(std::string_view v);
   void WriteCompactNullableBytes(const std::optional<std::string>& v);
+  // Zero-copy records (records.h): the length prefix counts the slices, whose bytes are
+  // recorded with AppendSlice rather than copied.
+  void WriteNullableBytes(const std::optional<Records>& v);
+  void WriteCompactNullableBytes(const std::optional<Records>& v);
+  // Null bytes (disambiguates std::nullopt between the two overloads above).
+  void WriteNullableBytes(std::nullopt_t) { WriteInt32(-1); }
+  void WriteCompactNullableBytes(std::nullopt_t) { WriteUnsignedVarint(0); }
+
+  // Records `slice` as the next `slice.length` bytes of the output without copying them.
+  void AppendSlice(const FileSlice& slice);
 
   // Array counts; -1 writes a null array.
   void WriteArrayLength(int32_t count) { WriteInt32(count); }
@@ -69,7 +95,11 @@ class Writer {
   // The bytes written so far; invalidated by the next write.
   std::string_view view() const { return buffer_; }
   // Moves the bytes out and leaves the writer empty.
-  std::string Take() { return std::exchange(buffer_, std::string()); }
+  // REQUIRES: no slices pending (call TakeSlices first when slices may be present).
+  std::string Take();
+  // Moves the recorded slices out, in position order.
+  std::vector<BodySlice> TakeSlices() { return std::exchange(slices_, {}); }
+  bool has_slices() const { return !slices_.empty(); }
 
  private:
   template <typename T>
@@ -83,7 +113,10 @@ class Writer {
     buffer_.append(bytes, sizeof(T));
   }
 
+  void WriteRecordsContent(const Records& v);
+
   std::string buffer_;
+  std::vector<BodySlice> slices_;
 };
 
 }  // namespace sluice::kafka

@@ -26,6 +26,11 @@ PRIMITIVES = {
     "bytes": ("std::string", None),
     "records": ("std::string", None),
 }
+# Messages whose `records` fields are kafka::Records (records.h: owned bytes or file
+# slices the broker sends with sendfile(2)) instead of std::string. Only the C++ type of
+# those fields changes: the Writer/Reader calls the codec emits are the same, and Records
+# converts from std::string, so the generated code of every other message is unchanged.
+ZERO_COPY_RECORDS_MESSAGES = {"FetchResponse"}
 INTEGERS = {"int8", "int16", "uint16", "int32", "uint32", "int64"}
 NULLABLE_KINDS = {"string", "bytes", "records"}
 
@@ -204,12 +209,14 @@ class Field:
                 raise SpecError(f"{origin}: defaults are only supported on primitive fields")
         # The struct this field defines inline, if any.
         self.inline_fields = raw.get("fields")
+        # Set by Message for the records fields of ZERO_COPY_RECORDS_MESSAGES.
+        self.zero_copy_records = False
 
     def is_optional(self):
         return not self.nullable.empty()
 
     def cpp_type(self, qualify=lambda name: name):
-        t = self.type.cpp(qualify)
+        t = "Records" if self.zero_copy_records else self.type.cpp(qualify)
         return f"std::optional<{t}>" if self.is_optional() else t
 
     def struct_name(self):
@@ -244,6 +251,11 @@ class Message:
             self._collect(name, fields, defined)
         self._collect(self.name, self.fields, defined)
         del defined[self.name]
+        if self.name in ZERO_COPY_RECORDS_MESSAGES:
+            for st in [*defined.values(), Struct(self.name, self.fields)]:
+                for f in st.fields:
+                    if f.type.kind == "prim" and f.type.name == "records":
+                        f.zero_copy_records = True
         for name in defined:
             if name in RESERVED_STRUCT_NAMES or name == self.name:
                 raise SpecError(f"{self.name}: struct name {name} collides with a C++ name")
