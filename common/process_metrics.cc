@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/metric_family.h"
 
@@ -40,15 +41,19 @@ bool ReadStat(Stat* out) {
   const size_t close = line.rfind(')');
   if (close == std::string::npos) return false;
   std::istringstream fields(line.substr(close + 2));
-  std::vector<std::string> f;
-  for (std::string s; fields >> s && f.size() < 22;) f.push_back(s);
-  if (f.size() < 22) return false;  // f[0] is field 3 (state)
+  // f[0] is field 3 (state); utime, stime, starttime, vsize and rss are fields 14, 15, 22-24.
+  std::vector<double> f;
+  for (std::string s; fields >> s && f.size() < 22;) {
+    double value = 0;
+    f.push_back(absl::SimpleAtod(s, &value) ? value : 0);  // field 3 is a letter
+  }
+  if (f.size() < 22) return false;
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
-  out->cpu_seconds = (std::stod(f[11]) + std::stod(f[12])) / ticks;  // utime, stime
-  out->start_seconds = std::stod(f[19]) / ticks;                     // starttime
-  out->vsize_bytes = std::stod(f[20]);
-  out->rss_bytes = std::stod(f[21]) * page;
+  out->cpu_seconds = (f[11] + f[12]) / ticks;
+  out->start_seconds = f[19] / ticks;
+  out->vsize_bytes = f[20];
+  out->rss_bytes = f[21] * page;
   return true;
 }
 
