@@ -88,7 +88,14 @@ void Consumer::RunSimple(const std::vector<PartitionStart>& partitions, bool rec
   }
   std::vector<rd_kafka_message_t*> batch(kBatch);
   while (!stop.load(std::memory_order_relaxed)) {
-    ssize_t n = rd_kafka_consume_batch_queue(queue, kPollMs, batch.data(), batch.size());
+    // rd_kafka_consume_batch_queue waits until the whole batch is full or the timeout
+    // passes, which would add the time to fill a batch to every end-to-end latency. So:
+    // wait for one message, then take what is already queued without waiting.
+    rd_kafka_message_t* first = rd_kafka_consume_queue(queue, kPollMs);
+    if (first == nullptr) continue;
+    Take(first, record_latency, NowNs());
+    rd_kafka_message_destroy(first);
+    ssize_t n = rd_kafka_consume_batch_queue(queue, 0, batch.data(), batch.size());
     const int64_t now = NowNs();
     for (ssize_t i = 0; i < n; ++i) {
       Take(batch[i], record_latency, now);

@@ -1,20 +1,22 @@
 #include "bench/loadgen/producer.h"
 
+#include <fcntl.h>
 #include <librdkafka/rdkafka.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include <cinttypes>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 namespace sluice::bench {
 
 namespace {
 
-void SleepUntil(int64_t deadline_ns) {
-  timespec ts{static_cast<time_t>(deadline_ns / 1'000'000'000),
-              static_cast<long>(deadline_ns % 1'000'000'000)};
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
-  }
+timespec ToTimespec(int64_t ns) {
+  return timespec{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
 }
 
 }  // namespace
@@ -55,12 +57,41 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const Options& option
     return absl::InternalError(std::string("producer: ") + err);
   }
   p->rkt_ = rd_kafka_topic_new(p->rk_, options.topic.c_str(), nullptr);
+  if (absl::Status wake = p->EnableWakeups(); !wake.ok()) return wake;
   return p;
 }
 
 Producer::~Producer() {
   if (rkt_) rd_kafka_topic_destroy(rkt_);
   if (rk_) rd_kafka_destroy(rk_);
+  for (int fd : wake_pipe_) {
+    if (fd >= 0) close(fd);
+  }
+}
+
+absl::Status Producer::EnableWakeups() {
+  if (pipe2(wake_pipe_, O_NONBLOCK | O_CLOEXEC) != 0) {
+    return absl::InternalError(std::string("producer: pipe2: ") + std::strerror(errno));
+  }
+  // librdkafka writes a byte when its main queue (delivery reports) turns non-empty.
+  rd_kafka_queue_t* main_queue = rd_kafka_queue_get_main(rk_);
+  rd_kafka_queue_io_event_enable(main_queue, wake_pipe_[1], "1", 1);
+  rd_kafka_queue_destroy(main_queue);
+  return absl::OkStatus();
+}
+
+void Producer::WaitUntil(int64_t deadline_ns) {
+  for (;;) {
+    char drain[64];
+    while (read(wake_pipe_[0], drain, sizeof drain) > 0) {
+    }
+    rd_kafka_poll(rk_, 0);  // every delivery report queued so far
+    const int64_t now = NowNs();
+    if (now >= deadline_ns) return;
+    pollfd fd{wake_pipe_[0], POLLIN, 0};
+    timespec left = ToTimespec(deadline_ns - now);
+    ppoll(&fd, 1, &left, nullptr);
+  }
 }
 
 void Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
@@ -118,9 +149,10 @@ void Producer::Run(const ProducerPlan& plan, const std::atomic<bool>& abort) {
     if (plan.interval_ns > 0) {
       stamp = plan.start_ns + static_cast<int64_t>(static_cast<double>(i) * plan.interval_ns);
       if (stamp > now) {
-        rd_kafka_poll(rk_, 0);
         if (stamp >= plan.end_ns) break;
-        SleepUntil(stamp);
+        // Delivery reports are taken the moment they arrive, also while waiting: a report
+        // served only at the next due time would add up to one send interval to the latency.
+        WaitUntil(stamp);
         stats_->lag_ns.store(0, std::memory_order_relaxed);
       } else {
         const int64_t lag = now - stamp;

@@ -42,6 +42,9 @@ class Producer {
 
  private:
   Producer(const Options& options, int index, WorkerStats* stats, ErrorLog* errors);
+  absl::Status EnableWakeups();
+  // Sleeps until `deadline_ns` (CLOCK_MONOTONIC) while serving delivery reports as they come.
+  void WaitUntil(int64_t deadline_ns);
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   bool Send(uint64_t sequence, int64_t stamp_ns, const std::atomic<bool>& abort);
 
@@ -51,6 +54,7 @@ class Producer {
   ErrorLog* const errors_;
   rd_kafka_t* rk_ = nullptr;
   rd_kafka_topic_t* rkt_ = nullptr;
+  int wake_pipe_[2] = {-1, -1};  // readable when delivery reports are waiting
   std::vector<char> payload_;
   std::mt19937_64 rng_;
 };

@@ -152,7 +152,7 @@ absl::Status Broker::Init() {
       },
       WallClockMs);
   producer_ids_ = std::make_unique<ProducerIdAllocator>(*store_);
-  fetch_waiters_ = std::make_unique<FetchWaiters>();
+  fetch_waiters_ = std::make_unique<FetchWaiters>(&probe_->fetches_waiting());
   groups_ = std::make_unique<group::GroupCoordinator>(*store_, config_.Groups(), WallClockMs);
   group_timer_ = std::make_unique<GroupTimer>(io_, *groups_);
   groups_->SetWakeup(

@@ -46,6 +46,11 @@ ServerProbe::ServerProbe(prometheus::Registry& registry) {
                       .Help("Open client connections")
                       .Register(registry)
                       .Add({});
+  fetches_waiting_ = &prometheus::BuildGauge()
+                          .Name("sluice_server_fetches_waiting")
+                          .Help("Fetch requests waiting for records to arrive (long poll)")
+                          .Register(registry)
+                          .Add({});
 }
 
 void ServerProbe::RequestDone(int16_t api_key, double seconds) {

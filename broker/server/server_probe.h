@@ -25,6 +25,8 @@ class ServerProbe {
   void ConnectionOpened();
   void ConnectionClosed() { connections_->Decrement(); }
   void ProtocolError() { protocol_errors_->Increment(); }
+  // Fetch requests parked until records arrive (FetchWaiters keeps it current).
+  prometheus::Gauge& fetches_waiting() { return *fetches_waiting_; }
 
  private:
   static constexpr size_t kMaxApiKey = 128;
@@ -35,6 +37,7 @@ class ServerProbe {
   prometheus::Counter* accepted_;
   prometheus::Counter* protocol_errors_;
   prometheus::Gauge* connections_;
+  prometheus::Gauge* fetches_waiting_;
 };
 
 }  // namespace sluice::server

@@ -1,5 +1,7 @@
 #include "broker/server/handlers/fetch.h"
 
+#include <atomic>
+
 #include "broker/server/kafka_errors.h"
 #include "common/asio.h"
 
@@ -11,8 +13,8 @@ using Response = kafka::FetchResponse;
 
 namespace {
 
-// One fetch from arrival to response. Attempts run on a strand: first at once, then on
-// every append to a watched partition, and finally at the deadline.
+// One fetch from arrival to response. Attempts run on a strand: first at once, then (if
+// it must wait) after appends to the partitions it reads, and finally at the deadline.
 class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
  public:
   FetchOperation(BrokerContext& broker, Request request, TypedHandler<Request, Response>::Done done)
@@ -25,31 +27,31 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
                   std::chrono::milliseconds(std::max(0, request_.max_wait_ms))) {}
 
   void Start() {
-    if (request_.max_wait_ms > 0 && request_.min_bytes > 0) {
-      std::vector<FetchWaiters::TopicPartition> partitions;
-      for (const auto& t : request_.topics) {
-        for (const auto& p : t.partitions) partitions.emplace_back(t.topic, p.partition);
-      }
-      std::weak_ptr<FetchOperation> weak = shared_from_this();
-      watch_token_ = broker_.fetch_waiters.Watch(partitions, [weak] {
-        if (auto self = weak.lock()) asio::post(self->strand_, [self] { self->Attempt(); });
-      });
-      watching_ = true;
-    }
     asio::dispatch(strand_, [self = shared_from_this()] { self->Attempt(); });
   }
 
  private:
+  // Runs on the strand only, so every member but wake_pending_ is the strand's.
   void Attempt() {
     if (finished_) return;
+    wake_pending_.store(false, std::memory_order_release);
+    const uint64_t notifications_before = broker_.fetch_waiters.notifications();
     bool error = false;
     size_t bytes = 0;
     Response response = Read(&bytes, &error);
     bool expired = std::chrono::steady_clock::now() >= deadline_;
-    if (!watching_ || error || expired ||
+    bool may_wait = request_.max_wait_ms > 0 && request_.min_bytes > 0;
+    if (!may_wait || error || expired ||
         bytes >= static_cast<size_t>(std::max(0, request_.min_bytes))) {
       Finish(std::move(response));
       return;
+    }
+    // Watch only once a wait is needed: most fetches under load are answered by their
+    // first read and never touch FetchWaiters. An append between that read and Watch
+    // would wake nobody, so the notification count decides whether to read again.
+    if (!watching_) {
+      Watch();
+      if (broker_.fetch_waiters.notifications() != notifications_before) Wake();
     }
     if (!timer_armed_) {
       timer_armed_ = true;
@@ -59,6 +61,24 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
     }
   }
 
+  void Watch() {
+    std::vector<FetchWaiters::TopicPartition> partitions;
+    for (const auto& t : request_.topics) {
+      for (const auto& p : t.partitions) partitions.emplace_back(t.topic, p.partition);
+    }
+    std::weak_ptr<FetchOperation> weak = shared_from_this();
+    watch_token_ = broker_.fetch_waiters.Watch(partitions, [weak] {
+      if (auto self = weak.lock()) self->Wake();
+    });
+    watching_ = true;
+  }
+
+  // Any thread. Many appends before the strand gets to it make one attempt, not many.
+  void Wake() {
+    if (wake_pending_.exchange(true, std::memory_order_acq_rel)) return;
+    asio::post(strand_, [self = shared_from_this()] { self->Attempt(); });
+  }
+
   void Finish(Response response) {
     finished_ = true;
     if (watching_) broker_.fetch_waiters.Unwatch(watch_token_);
@@ -66,16 +86,15 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
     done_(std::move(response));
   }
 
-  Response::PartitionData ReadPartition(const std::string& topic_name,
-                                        const Request::FetchPartition& p, size_t* budget,
-                                        bool* first_batch_taken, bool* error) {
+  // `topic` is null when the request names an unknown topic.
+  Response::PartitionData ReadPartition(const TopicView* topic, const Request::FetchPartition& p,
+                                        size_t* budget, bool* first_batch_taken, bool* error) {
     Response::PartitionData out;
     out.partition_index = p.partition;
     out.preferred_read_replica = -1;
     out.aborted_transactions.emplace();
     out.records.emplace();
-    auto topic = broker_.topics.Find(topic_name);
-    if (!topic || p.partition < 0 ||
+    if (topic == nullptr || p.partition < 0 ||
         p.partition >= static_cast<int32_t>(topic->partitions.size())) {
       out.error_code = Code(KafkaError::kUnknownTopicOrPartition);
       out.high_watermark = out.last_stable_offset = out.log_start_offset = -1;
@@ -118,8 +137,11 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
     for (const auto& t : request_.topics) {
       Response::FetchableTopicResponse topic;
       topic.topic = t.topic;
+      auto view = broker_.topics.Find(t.topic);
+      topic.partitions.reserve(t.partitions.size());
       for (const auto& p : t.partitions) {
-        topic.partitions.push_back(ReadPartition(t.topic, p, &budget, &first_batch_taken, error));
+        topic.partitions.push_back(
+            ReadPartition(view.get(), p, &budget, &first_batch_taken, error));
         *total_bytes += topic.partitions.back().records->size();
       }
       response.responses.push_back(std::move(topic));
@@ -135,6 +157,7 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
   std::chrono::steady_clock::time_point deadline_;
   bool watching_ = false;
   uint64_t watch_token_ = 0;
+  std::atomic<bool> wake_pending_{false};
   bool timer_armed_ = false;
   bool finished_ = false;
 };
