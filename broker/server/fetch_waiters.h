@@ -54,8 +54,8 @@ class FetchWaiters {
   prometheus::Gauge* const waiting_;
   std::atomic<uint64_t> notifications_{0};
   mutable std::mutex mu_;
-  uint64_t next_token_ = 1;                                          // guarded by mu_
-  absl::flat_hash_map<uint64_t, Watcher> watchers_;                  // guarded by mu_
+  uint64_t next_token_ = 1;                          // guarded by mu_
+  absl::flat_hash_map<uint64_t, Watcher> watchers_;  // guarded by mu_
   // topic -> partition -> tokens watching it. Keyed by topic first so that Notify looks
   // up a string_view without building a key.
   absl::flat_hash_map<std::string, absl::flat_hash_map<int32_t, Tokens>> by_topic_;  // mu_
