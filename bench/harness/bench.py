@@ -24,6 +24,7 @@ from pathlib import Path
 import brokers
 import compaction
 import machine
+import memory
 import paths
 import procstat
 import report
@@ -117,6 +118,8 @@ class Runner:
         topic = f"bench-{w.id.lower()}-{index}"
         result: dict = {"status": "ok", "topic": topic, "topic_configs": configs, "phases": [],
                         "write_back_s": write_back()}
+        if not self.args.smoke:
+            result["memory"] = memory.fill_page_cache(self.work / "ballast")
         for phase in w.phases:
             extra = self.cap_to_disk(phase.args, self.work / "data")
             if phase.create_topic or phase.alter_topic:
@@ -332,6 +335,7 @@ def main() -> int:
             shutil.rmtree(data_root / name, ignore_errors=True)  # free the disk for the next broker
     finally:
         brokers.stop_all(live)
+        (args.work / "ballast").unlink(missing_ok=True)
     results["finished_utc"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     results["machine"]["loadavg_at_end"] = Path("/proc/loadavg").read_text().strip()
     results["loadgen_commands"] = runner.commands

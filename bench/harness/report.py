@@ -188,6 +188,11 @@ def write(out: Path) -> str:
             r = results["brokers"].get(name, {}).get("workloads", {}).get(wid, {})
             if r.get("topic_configs"):
                 md += [f"- {name} topic configs: " + ", ".join(f"`{k}={v}`" for k, v in r["topic_configs"].items())]
+            if r.get("memory"):
+                mem = r["memory"]
+                md += [f"- {name} memory at the start: {mem['free_before_mib']:,} MiB free; "
+                       f"{mem['ballast_read_mib']:,} MiB of ballast read into the page cache in "
+                       f"{mem['seconds']} s, leaving {mem['free_after_mib']:,} MiB free"]
             if r.get("page_cache"):
                 md += [f"- {name} page cache before reading: {r['page_cache']}"]
             for p in r.get("phases", []):
