@@ -203,7 +203,10 @@ class Runner:
         try:
             for i, w in enumerate(wl):
                 log(f"{broker.name}: {w.id} {w.title}")
-                r = self.run_workload(broker, w, i)
+                try:
+                    r = self.run_workload(broker, w, i)
+                except Exception as e:  # noqa: BLE001 - a harness fault fails this workload only
+                    r = {"status": "failed", "reason": f"harness: {type(e).__name__}: {e}"}
                 result["workloads"][w.id] = r
                 line = [p["stdout"].splitlines()[0] for p in r.get("phases", []) if p.get("measured") and p.get("stdout")]
                 log(f"{broker.name}: {w.id} {r['status']}{': ' + r.get('reason', '') if r['status'] != 'ok' else ''}"

@@ -16,6 +16,7 @@ in D ms").
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import time
 from pathlib import Path
@@ -31,7 +32,11 @@ class Watch:
 
 
 def partition_dir(data_dir: Path, topic: str, partition: int = 0) -> Optional[Path]:
-    found = sorted(data_dir.glob(f"**/{topic}-{partition}"))
+    # os.walk, not a recursive glob: a broker deletes other topics' directories meanwhile
+    # (Kafka renames them to *-delete first), and a vanished directory must not end the run.
+    name = f"{topic}-{partition}"
+    found = sorted(Path(root) / name for root, dirs, _ in os.walk(data_dir, onerror=lambda e: None)
+                   if name in dirs)
     return found[0] if found else None
 
 
