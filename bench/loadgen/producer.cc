@@ -57,7 +57,11 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const Options& option
     return absl::InternalError(std::string("producer: ") + err);
   }
   p->rkt_ = rd_kafka_topic_new(p->rk_, options.topic.c_str(), nullptr);
-  if (absl::Status wake = p->EnableWakeups(); !wake.ok()) return wake;
+  // Only a paced producer waits (WaitUntil); an unpaced one polls as it sends, and an
+  // undrained pipe would cost librdkafka a failing write on every queue wake-up.
+  if (options.rate_records > 0) {
+    if (absl::Status wake = p->EnableWakeups(); !wake.ok()) return wake;
+  }
   return p;
 }
 

@@ -44,6 +44,7 @@ class Producer {
   Producer(const Options& options, int index, WorkerStats* stats, ErrorLog* errors);
   absl::Status EnableWakeups();
   // Sleeps until `deadline_ns` (CLOCK_MONOTONIC) while serving delivery reports as they come.
+  // Needs EnableWakeups (done for paced producers).
   void WaitUntil(int64_t deadline_ns);
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   bool Send(uint64_t sequence, int64_t stamp_ns, const std::atomic<bool>& abort);
