@@ -26,25 +26,48 @@ def mem_free() -> int:
     raise RuntimeError("no MemFree in /proc/meminfo")
 
 
+def mem_total() -> int:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no MemTotal in /proc/meminfo")
+
+
 def fill_page_cache(ballast: Path) -> dict:
-    """Grows the sparse `ballast` and reads the new part; returns what it did (MiB, s)."""
+    """Grows the sparse `ballast` and reads the new part until at most KEEP_FREE bytes are
+    free; returns what it did (MiB, s).
+
+    One pass is not always enough: while it reads, the kernel may free other pages (this VM
+    pages out memory left untouched for a minute), so it reads again, at most twice the
+    machine's memory in all."""
     started = time.monotonic()
     free_before = mem_free()
-    need = max(0, free_before - KEEP_FREE) // CHUNK * CHUNK
+    budget = 2 * mem_total()
     read = 0
-    if need > 0:
-        with open(ballast, "ab") as f:
-            start = f.seek(0, os.SEEK_END)
-            f.truncate(start + need)
-        with open(ballast, "rb", buffering=0) as f:
-            f.seek(start)
-            buf = bytearray(CHUNK)
-            while read < need:
-                if read % (64 * CHUNK) == 0 and mem_free() <= KEEP_FREE:
-                    break
-                n = f.readinto(buf)
-                if not n:
-                    break
-                read += n
+    while read < budget:
+        need = max(0, mem_free() - KEEP_FREE) // CHUNK * CHUNK
+        if need < 64 * CHUNK:
+            break
+        read += _read_more(ballast, min(need, budget - read))
     return {"free_before_mib": free_before >> 20, "ballast_read_mib": read >> 20,
             "free_after_mib": mem_free() >> 20, "seconds": round(time.monotonic() - started, 2)}
+
+
+def _read_more(ballast: Path, need: int) -> int:
+    """Appends `need` bytes of holes to `ballast` and reads them; stops early once at most
+    KEEP_FREE bytes are free. Returns the bytes read."""
+    with open(ballast, "ab") as f:
+        start = f.seek(0, os.SEEK_END)
+        f.truncate(start + need)
+    read = 0
+    with open(ballast, "rb", buffering=0) as f:
+        f.seek(start)
+        buf = bytearray(CHUNK)
+        while read < need:
+            if read % (64 * CHUNK) == 0 and mem_free() <= KEEP_FREE:
+                break
+            n = f.readinto(buf)
+            if not n:
+                break
+            read += n
+    return read

@@ -46,6 +46,8 @@ class Producer {
   // Sleeps until `deadline_ns` (CLOCK_MONOTONIC) while serving delivery reports as they come.
   // Needs EnableWakeups (done for paced producers).
   void WaitUntil(int64_t deadline_ns);
+  // Serves the delivery reports queued now without waiting; they all take one clock reading.
+  void PollQueued();
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   bool Send(uint64_t sequence, int64_t stamp_ns, const std::atomic<bool>& abort);
 
@@ -56,6 +58,10 @@ class Producer {
   rd_kafka_t* rk_ = nullptr;
   rd_kafka_topic_t* rkt_ = nullptr;
   int wake_pipe_[2] = {-1, -1};  // readable when delivery reports are waiting
+  // While PollQueued runs: the time it started, which is when the reports it serves had
+  // arrived (a report queued during the call is stamped at most that call's length early).
+  // 0 otherwise: a report then reads the clock itself.
+  int64_t poll_started_ns_ = 0;
   std::vector<char> payload_;
   std::mt19937_64 rng_;
 };

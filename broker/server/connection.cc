@@ -95,7 +95,7 @@ void Connection::ReadBody(size_t size) {
   // sends, and a 1 MiB frame takes 5 reads instead of 16.
   size_t have = frame_.size();
   size_t step = std::min(std::max(kReadChunk, have), size - have);
-  frame_.resize(have + step);
+  frame_.ResizeUninitialized(have + step);
   asio::async_read(socket_, asio::buffer(frame_.data() + have, step),
                    asio::bind_executor(strand_, [self = shared_from_this(), size](
                                                     boost::system::error_code ec, size_t n) {
@@ -113,7 +113,7 @@ void Connection::OnFrame() {
   ctx.connection_id = id_;
   ctx.peer = peer_;
 
-  kafka::Reader reader(frame_);
+  kafka::Reader reader(frame_.view());
   kafka::RequestHeader header;
   int16_t header_version = kafka::RequestHeaderVersion(ctx.api_key, ctx.api_version);
   // An unknown API key still gets its header read (v1), so that the dispatcher's refusal

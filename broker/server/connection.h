@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "broker/server/dispatcher.h"
+#include "broker/server/frame_buffer.h"
 #include "common/asio.h"
 
 namespace sluice::server {
@@ -76,7 +77,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ConnectionLimits limits_;
 
   char size_buf_[4];
-  std::string frame_;
+  FrameBuffer frame_;
   bool reading_paused_ = false;
   bool closed_ = false;
 

@@ -51,7 +51,7 @@ TEST(Crc32cTest, HardwareAndSoftwareAgreeOnRandomBuffersOfManySizesAndAlignments
     GTEST_SKIP() << "no SSE4.2 on this CPU; only the software path is in use";
   }
   std::mt19937 rng(20240611);
-  std::vector<char> buffer(4096 + 64);
+  std::vector<char> buffer(3 * 6144 + 64);
   for (char& c : buffer) c = static_cast<char>(rng());
   for (size_t size = 0; size <= 300; ++size) {
     for (size_t align = 0; align < 16; ++align) {
@@ -61,10 +61,13 @@ TEST(Crc32cTest, HardwareAndSoftwareAgreeOnRandomBuffersOfManySizesAndAlignments
           << "size " << size << " align " << align;
     }
   }
-  for (size_t size : {1024u, 1031u, 4095u, 4096u}) {
+  // Around the sizes where the three-stream blocks start (3 x 128 and 3 x 2048 bytes).
+  for (size_t size : {383u, 384u, 385u, 767u, 768u, 1024u, 1031u, 4095u, 4096u, 6143u, 6144u, 6145u,
+                      6144u + 384u + 7u, 12288u, 18432u}) {
     for (size_t align = 0; align < 64; align += 7) {
-      ASSERT_EQ(internal::Crc32cHardware(0, buffer.data() + align, size),
-                internal::Crc32cSoftware(0, buffer.data() + align, size))
+      const uint32_t seed = align % 2 == 0 ? 0 : static_cast<uint32_t>(rng());
+      ASSERT_EQ(internal::Crc32cHardware(seed, buffer.data() + align, size),
+                internal::Crc32cSoftware(seed, buffer.data() + align, size))
           << "size " << size << " align " << align;
     }
   }
