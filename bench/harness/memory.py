@@ -38,17 +38,21 @@ def fill_page_cache(ballast: Path) -> dict:
     free; returns what it did (MiB, s).
 
     One pass is not always enough: while it reads, the kernel may free other pages (this VM
-    pages out memory left untouched for a minute), so it reads again, at most twice the
-    machine's memory in all."""
+    pages out memory left untouched for a minute), so it reads again while reading still
+    lowers free memory, at most twice the machine's memory in all."""
     started = time.monotonic()
     free_before = mem_free()
     budget = 2 * mem_total()
     read = 0
     while read < budget:
-        need = max(0, mem_free() - KEEP_FREE) // CHUNK * CHUNK
+        free = mem_free()
+        need = max(0, free - KEEP_FREE) // CHUNK * CHUNK
         if need < 64 * CHUNK:
             break
-        read += _read_more(ballast, min(need, budget - read))
+        got = _read_more(ballast, min(need, budget - read))
+        read += got
+        if mem_free() > free - got // 2:
+            break  # the kernel frees as much as is read (it keeps a reserve free): done
     return {"free_before_mib": free_before >> 20, "ballast_read_mib": read >> 20,
             "free_after_mib": mem_free() >> 20, "seconds": round(time.monotonic() - started, 2)}
 
