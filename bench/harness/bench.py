@@ -4,7 +4,7 @@
 bench/run.sh fetches and builds what this needs, then calls it. For each broker in turn (Kafka
 first), it starts the broker, runs every workload with sluice-loadgen (same settings for both),
 measures the broker's CPU seconds and peak RSS per workload, cross-checks W1 with Kafka's own
-ProducerPerformance, and stops the broker. report.py then turns the raw results into
+ProducerPerformance and ConsumerPerformance, and stops the broker. report.py then turns the raw results into
 report.md, report.json and plots.
 """
 from __future__ import annotations
@@ -76,6 +76,11 @@ class Runner:
         self.raw = out / "raw"
         self.raw.mkdir(parents=True, exist_ok=True)
         self.commands: list[str] = []
+        # What one phase may write: 70% of the disk that is free at the start (W1 at 1 GB/s for
+        # 60 s would need 60 GB). Before each workload the harness waits for that much plus 5 GB.
+        free = shutil.disk_usage(work / "data").free
+        self.disk_budget = int(0.7 * free)
+        self.disk_needed = min(free, self.disk_budget + (5 << 30))
 
     def loadgen(self, broker: brokers.Broker, topic: str, extra: list[str], json_path: Path,
                 timeout_s: float) -> dict:
@@ -98,18 +103,27 @@ class Runner:
             result["reason"] = (proc.stderr.strip() or proc.stdout.strip())[-500:]
         return result
 
-    @staticmethod
-    def cap_to_disk(args: list[str], data_root: Path) -> list[str]:
-        """A copy of `args` with --records lowered so one phase writes at most 40% of the free
-        disk space (a copy: the caller appends to it, and the phase runs again on the next broker)."""
+    def cap_to_disk(self, args: list[str]) -> list[str]:
+        """A copy of `args` with --records lowered so that one phase writes at most the run's
+        disk budget (a copy: the caller appends to it, and the phase runs again on the next
+        broker). The budget is fixed at the start, so both brokers write the same records."""
         if "--records" not in args:
             return list(args)
-        free = shutil.disk_usage(data_root).free
         size = int(args[args.index("--record-size") + 1]) if "--record-size" in args else 1024
         i = args.index("--records") + 1
         out = list(args)
-        out[i] = str(min(int(args[i]), max(1000, int(0.4 * free / (size + 70)))))
+        # Normally the budget; less only if the disk did not come back (wait_for_disk timed out).
+        budget = min(self.disk_budget, shutil.disk_usage(self.work / "data").free - (5 << 30))
+        out[i] = str(min(int(args[i]), max(1000, budget // (size + 70))))
         return out
+
+    def wait_for_disk(self, data_root: Path) -> float:
+        """Waits (at most 3 minutes) until the disk has room for the budget again, as the last
+        workload's deleted topic is removed; returns the seconds waited."""
+        started = time.monotonic()
+        while shutil.disk_usage(data_root).free < self.disk_needed and time.monotonic() - started < 180:
+            time.sleep(1)
+        return round(time.monotonic() - started, 1)
 
     def run_workload(self, broker: brokers.Broker, w: workloads.Workload, index: int) -> dict:
         configs = w.kafka_topic_configs if broker.name == "kafka" else w.sluice_topic_configs
@@ -117,11 +131,11 @@ class Runner:
             return {"status": "not available", "reason": w.sluice_unavailable}
         topic = f"bench-{w.id.lower()}-{index}"
         result: dict = {"status": "ok", "topic": topic, "topic_configs": configs, "phases": [],
-                        "write_back_s": write_back()}
+                        "disk_wait_s": self.wait_for_disk(self.work / "data"), "write_back_s": write_back()}
         if not self.args.smoke:
             result["memory"] = memory.fill_page_cache(self.work / "ballast")
         for phase in w.phases:
-            extra = self.cap_to_disk(phase.args, self.work / "data")
+            extra = self.cap_to_disk(phase.args)
             if phase.create_topic or phase.alter_topic:
                 extra.append("--create-topic" if phase.create_topic else "--alter-topic")
                 for k, v in {**configs, **phase.topic_config_overrides}.items():
@@ -157,42 +171,69 @@ class Runner:
                 break
         return result
 
-    def producer_perf(self, broker: brokers.Broker, records: int) -> dict:
-        """W1 again with Kafka's ProducerPerformance (Java client), same producer settings."""
+    def cross_check(self, broker: brokers.Broker, records: int) -> dict:
+        """W1 again with Kafka's ProducerPerformance (Java client, same producer settings), then
+        ConsumerPerformance (Java consumer in a group) reading what it wrote."""
         topic = f"bench-xcheck-{broker.name}"
         create = self.loadgen(broker, topic, ["--create-topic", "--partitions", str(self.args.partitions),
                                               "--producers", "0"], self.work / "xcheck-create.json", 120)
         if create["status"] == "failed":
-            return {"status": "failed", "reason": "topic: " + create.get("reason", "")}
-        cmd = [str(REPO / "scripts" / "kafka-tool"), "producer-perf-test", "--topic", topic,
-               "--num-records", str(records), "--record-size", "1024", "--throughput", "-1",
-               "--producer-props", f"bootstrap.servers={broker.bootstrap}", "acks=1", "linger.ms=10",
-               "batch.size=1000000", "compression.type=none"]
+            failed = {"status": "failed", "reason": "topic: " + create.get("reason", "")}
+            return {"producer_perf": failed, "consumer_perf": failed}
+        out = {"producer_perf": self.producer_perf(broker, topic, records)}
+        if out["producer_perf"]["status"] == "ok":
+            out["consumer_perf"] = self.consumer_perf(broker, topic, out["producer_perf"]["records"])
+        self.loadgen(broker, topic, ["--delete-topic", "--producers", "0"], self.work / "xcheck-delete.json", 120)
+        return out
+
+    def kafka_tool(self, broker: brokers.Broker, tool: str, args: list[str]) -> tuple[str, int, dict]:
+        """Runs one of Kafka's perf tools; returns its stdout, exit code and the broker's resources."""
+        cmd = [str(REPO / "scripts" / "kafka-tool"), tool, *args]
         env = {**os.environ, "SLUICE_JAVA_OPTS": self.args.tool_jvm_opts}
         self.commands.append(f"SLUICE_JAVA_OPTS='{self.args.tool_jvm_opts}' " + " ".join(cmd))
         sampler = procstat.Sampler(broker.pid)
         sampler.start()
-        timeout = self.args.xcheck_timeout
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-            out, code = proc.stdout, proc.returncode
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=self.args.xcheck_timeout, env=env)
+            out, code = proc.stdout + proc.stderr[-300:], proc.returncode
         except subprocess.TimeoutExpired as e:
             out, code = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or ""), -1
-        resources = sampler.stop()
-        self.loadgen(broker, topic, ["--delete-topic", "--producers", "0"], self.work / "xcheck-delete.json", 120)
+        return out, code, sampler.stop()
+
+    def producer_perf(self, broker: brokers.Broker, topic: str, records: int) -> dict:
+        args = ["--topic", topic, "--num-records", str(records), "--record-size", "1024", "--throughput", "-1",
+                "--producer-props", f"bootstrap.servers={broker.bootstrap}", "acks=1", "linger.ms=10",
+                "batch.size=1000000", "compression.type=none"]
+        out, code, resources = self.kafka_tool(broker, "producer-perf-test", args)
         final = [l for l in out.splitlines() if "99.9th" in l]
         m = re.search(r"(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency, "
                       r"([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99.9th",
                       final[-1] if final else "")
         if code != 0 or not m:
-            return {"status": "failed", "reason": f"exit {code}: {out.strip()[-300:]}", "command": cmd}
+            return {"status": "failed", "reason": f"exit {code}: {out.strip()[-300:]}", "args": args}
         rps = float(m.group(2))
-        return {"status": "ok", "command": cmd, "jvm_opts": self.args.tool_jvm_opts, "line": final[-1],
+        return {"status": "ok", "args": args, "jvm_opts": self.args.tool_jvm_opts, "line": final[-1],
                 "records": int(m.group(1)), "records_per_s": rps,
                 "mb_per_s": rps * 1024 / 1e6,  # the tool prints MiB/s; converted to 10^6 B/s
                 "avg_ms": float(m.group(4)), "max_ms": float(m.group(5)), "p50_ms": int(m.group(6)),
                 "p95_ms": int(m.group(7)), "p99_ms": int(m.group(8)), "p999_ms": int(m.group(9)),
                 "broker_process": resources}
+
+    def consumer_perf(self, broker: brokers.Broker, topic: str, records: int) -> dict:
+        args = ["--bootstrap-server", broker.bootstrap, "--topic", topic, "--messages", str(records),
+                "--group", f"bench-xcheck-{broker.name}", "--timeout", "30000"]
+        out, code, resources = self.kafka_tool(broker, "consumer-perf-test", args)
+        # start.time, end.time, MiB, MiB/s, records, records/s, rebalance ms, fetch ms, fetch MiB/s,
+        # fetch records/s
+        rows = [l.split(", ") for l in out.splitlines() if l.count(", ") == 9 and not l.startswith("start.time")]
+        if code != 0 or not rows or "WARNING" in out:
+            return {"status": "failed", "reason": f"exit {code}: {out.strip()[-300:]}", "args": args}
+        f = rows[-1]
+        mib = 1024 * 1024 / 1e6  # the tool prints MiB; converted to 10^6 B
+        return {"status": "ok", "args": args, "jvm_opts": self.args.tool_jvm_opts, "line": ", ".join(f),
+                "records": int(f[4]), "mb_per_s": float(f[3]) * mib, "records_per_s": float(f[5]),
+                "rebalance_ms": int(f[6]), "fetch_ms": int(f[7]), "fetch_mb_per_s": float(f[8]) * mib,
+                "fetch_records_per_s": float(f[9]), "broker_process": resources}
 
     def run_broker(self, broker, wl: list[workloads.Workload]) -> dict:
         log(f"{broker.name}: preparing")
@@ -214,11 +255,12 @@ class Runner:
                 if broker.proc.poll() is not None:
                     raise RuntimeError(f"{broker.name} exited with {broker.proc.returncode}; see {broker.log_path}")
             if self.args.xcheck and (not self.args.only or "W1" in self.args.only):
-                log(f"{broker.name}: cross-check W1 with ProducerPerformance")
-                result["producer_perf"] = self.producer_perf(broker, self.args.xcheck_records)
-                pp = result["producer_perf"]
-                log(f"{broker.name}: ProducerPerformance {pp['status']}: "
-                    f"{pp.get('line') or pp.get('reason', '')}")
+                log(f"{broker.name}: cross-check W1 with ProducerPerformance and ConsumerPerformance")
+                result.update(self.cross_check(broker, self.args.xcheck_records))
+                for key in ("producer_perf", "consumer_perf"):
+                    if key in result:
+                        log(f"{broker.name}: {key} {result[key]['status']}: "
+                            f"{result[key].get('line') or result[key].get('reason', '')}")
         finally:
             result["broker_lifetime_peak_rss_mib"] = round(procstat.status_kib(broker.pid, "VmHWM") / 1024, 1) \
                 if broker.proc.poll() is None else None
@@ -254,7 +296,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--kafka-version", default="4.1.1")
     p.add_argument("--kafka-jvm-opts", default=brokers.KAFKA_DEFAULT_JVM_OPTS)
     p.add_argument("--tool-jvm-opts", default="-Xmx1g -XX:+UseG1GC",
-                   help="JVM options of ProducerPerformance (full JIT, unlike kafka-tool's default)")
+                   help="JVM options of Kafka's perf tools (full JIT, unlike kafka-tool's default)")
     p.add_argument("--command-line", default="", help="how the run was started, for the report")
     args = p.parse_args()
     args.only = set(args.only.split(",")) if args.only else None
@@ -357,9 +399,9 @@ def main() -> int:
                     failures.append(f"{name} {wid} {p['name']}: {bad}")
                 for slow in set(problems) - set(broken(problems)):
                     log(f"note: {name} {wid} {p['name']}: {slow}")
-        pp = b.get("producer_perf")
-        if pp and pp["status"] != "ok":
-            failures.append(f"{name} ProducerPerformance: {pp.get('reason', '')}")
+        for key, tool in (("producer_perf", "ProducerPerformance"), ("consumer_perf", "ConsumerPerformance")):
+            if b.get(key) and b[key]["status"] != "ok":
+                failures.append(f"{name} {tool}: {b[key].get('reason', '')}")
     for f in failures:
         log(f"problem: {f}")
     print(summary)

@@ -16,7 +16,8 @@ import plots
 
 UNITS_NOTE = """\
 - MB/s = 10^6 bytes per second of record values (keys and protocol overhead not counted).
-  Kafka's ProducerPerformance prints MiB/s; its figures here are converted to MB/s.
+  Kafka's ProducerPerformance and ConsumerPerformance print MiB/s; their figures here are
+  converted to MB/s.
 - Latency: every record value starts with a 24-byte stamp holding its send time (CLOCK_MONOTONIC,
   producer and consumer in one process). Produce latency = delivery report - stamp; end-to-end =
   consumer receipt - stamp. With a fixed rate (W4, W6) the stamp is the time the record was *due*,
@@ -159,23 +160,33 @@ def write(out: Path) -> str:
     md += ["## Targets (issue 6)", "",
            table([[t["target"], t["shown"], t["verdict"]] for t in tgt], ["Target", "Measured", "Verdict"]), ""]
 
-    xrows = []
+    xrows, crows = [], []
     for name in ("kafka", "sluice"):
         b = results["brokers"].get(name, {})
-        pp = b.get("producer_perf")
+        pp, cp = b.get("producer_perf"), b.get("consumer_perf")
         w1 = cmp.get("W1", {}).get("figures", {}).get(name, {})
         if pp and pp["status"] == "ok":
             xrows.append([name, fmt(pp["mb_per_s"]), fmt(pp["records_per_s"], "records/s"),
                           f"{pp['p50_ms']} / {pp['p99_ms']} / {pp['p999_ms']}", fmt(w1.get("produce_mb_per_s"))])
         elif pp:
             xrows.append([name, pp["status"], pp.get("reason", "")[:80], "-", fmt(w1.get("produce_mb_per_s"))])
+        if cp and cp["status"] == "ok":
+            crows.append([name, fmt(cp["mb_per_s"]), fmt(cp["records_per_s"], "records/s"),
+                          fmt(cp["fetch_mb_per_s"]), str(cp["rebalance_ms"])])
+        elif cp:
+            crows.append([name, cp["status"], cp.get("reason", "")[:80], "-", "-"])
     if xrows:
         md += ["## Cross-check: Kafka's ProducerPerformance on W1", "",
                "Same topic shape and producer settings (acks=1, linger.ms=10, batch.size=1000000, 1 KiB "
                "records) with the Java client; one producer. Latency percentiles are whole ms as the tool "
                "prints them.", "",
-               table(xrows, ["Broker", "MB/s", "records/s", "p50 / p99 / p99.9 ms", "loadgen W1 MB/s"]), "",
-               "ConsumerPerformance needs consumer groups, which Sluice does not serve yet: not run.", ""]
+               table(xrows, ["Broker", "MB/s", "records/s", "p50 / p99 / p99.9 ms", "loadgen W1 MB/s"]), ""]
+    if crows:
+        md += ["## Cross-check: Kafka's ConsumerPerformance", "",
+               "One Java consumer in a consumer group (subscribe, group join, default fetch settings) reads "
+               "what ProducerPerformance just wrote (in the page cache). MB/s over the whole run including "
+               "the group join; 'while fetching' leaves the join out.", "",
+               table(crows, ["Broker", "MB/s", "records/s", "MB/s while fetching", "group join ms"]), ""]
 
     md += ["## Workloads", ""]
     for wid, e in cmp.items():
@@ -193,6 +204,8 @@ def write(out: Path) -> str:
                 md += [f"- {name} memory at the start: {mem['free_before_mib']:,} MiB free; "
                        f"{mem['ballast_read_mib']:,} MiB of ballast read into the page cache in "
                        f"{mem['seconds']} s, leaving {mem['free_after_mib']:,} MiB free"]
+            if r.get("disk_wait_s"):
+                md += [f"- {name} waited {r['disk_wait_s']} s for the previous workload's deleted topic to free the disk"]
             if r.get("page_cache"):
                 md += [f"- {name} page cache before reading: {r['page_cache']}"]
             for p in r.get("phases", []):
@@ -223,8 +236,9 @@ def write(out: Path) -> str:
     summary["units"] = {k: {"label": v[0], "unit": v[1], "better": v[2]} for k, v in figures.FIGURES.items()}
     summary["workloads"] = {wid: {"title": results["workloads"][wid]["title"], **e} for wid, e in cmp.items()}
     summary["targets"] = tgt
-    summary["producer_perf"] = {n: {k: v for k, v in b.get("producer_perf", {}).items() if k != "broker_process"}
-                                for n, b in results["brokers"].items() if b.get("producer_perf")}
+    for key in ("producer_perf", "consumer_perf"):
+        summary[key] = {n: {k: v for k, v in b.get(key, {}).items() if k != "broker_process"}
+                        for n, b in results["brokers"].items() if b.get(key)}
     (out / "report.json").write_text(paths.scrub(json.dumps(summary, indent=1)) + "\n")
     return "\n".join(f"{r[0]:<58} {r[1]:<40} kafka {r[2]:>10}  sluice {r[3]:>10}  {r[4]}" for r in rows_summary(cmp, results))
 
