@@ -100,8 +100,11 @@ def build(s: Sizes, only: Optional[set[str]] = None) -> list[Workload]:
                  [Phase("produce", common + THROUGHPUT + ["--producers", "2"] + bounds(d), timeout_s=timeout(d))],
                  headline=["produce_mb_per_s", "produce_p99_ms"]),
         Workload("W2", "Produce with a tailing consumer",
-                 [Phase("produce+consume", common + THROUGHPUT + ["--producers", "2", "--consumers", "1"] + bounds(d),
-                        timeout_s=timeout(d))],
+                 # The tailing consumer reads slower than two unthrottled producers write (on both
+                 # brokers): a minute of drain lets it read everything, so a missing record still
+                 # means a lost one.
+                 [Phase("produce+consume", common + THROUGHPUT + ["--producers", "2", "--consumers", "1"] + bounds(d)
+                        + ["--drain", "60"], timeout_s=timeout(d) + 60)],
                  headline=["produce_mb_per_s", "consume_mb_per_s", "e2e_p99_ms"]),
         Workload("W3", "Durable produce (flush every record / fdatasync before ack)",
                  [Phase("produce", common + ["--acks", "all", "--linger-ms", "10", "--batch-size", "1000000",
