@@ -99,6 +99,20 @@ def loadgen_flags(results: dict, wid: str) -> str:
     return "; ".join(f"{p['name']}: {flags(p)}" for p in results["workloads"][wid]["phases"])
 
 
+def capped_records(results: dict, wid: str) -> list[str]:
+    """Lines naming phases whose --records the run's disk budget lowered (bench.py cap_to_disk)."""
+    lines = []
+    defined = {p["name"]: p["args"] for p in results["workloads"][wid]["phases"]}
+    for name in ("kafka", "sluice"):
+        for p in results["brokers"].get(name, {}).get("workloads", {}).get(wid, {}).get("phases", []):
+            cmd, args = p.get("command", []), defined.get(p.get("name"), [])
+            if "--records" in cmd and "--records" in args and \
+                    cmd[cmd.index("--records") + 1] != args[args.index("--records") + 1]:
+                lines.append(f"- {name} {p['name']}: `--records {int(cmd[cmd.index('--records') + 1]):,}` "
+                             "(the run's disk budget)")
+    return lines
+
+
 def write(out: Path) -> str:
     results = json.loads((out / "raw" / "results.json").read_text())
     cmp = figures.compare(results)
@@ -191,7 +205,7 @@ def write(out: Path) -> str:
     md += ["## Workloads", ""]
     for wid, e in cmp.items():
         md += [f"### {wid}: {results['workloads'][wid]['title']}", "",
-               f"Loadgen flags: {loadgen_flags(results, wid)}", ""]
+               f"Loadgen flags: {loadgen_flags(results, wid)}", ""] + capped_records(results, wid)
         for name in ("kafka", "sluice"):
             st = e["status"].get(name)
             if st and st != "ok":
