@@ -99,6 +99,11 @@ def loadgen_flags(results: dict, wid: str) -> str:
     return "; ".join(f"{p['name']}: {flags(p)}" for p in results["workloads"][wid]["phases"])
 
 
+def section(title: str, intro: str, rows: list[list[str]], headers: list[str]) -> list[str]:
+    """A report section with one table; nothing when there are no rows."""
+    return [f"## {title}", "", intro, "", table(rows, headers), ""] if rows else []
+
+
 def capped_records(results: dict, wid: str) -> list[str]:
     """Lines naming phases whose --records the run's disk budget lowered (bench.py cap_to_disk)."""
     lines = []
@@ -189,18 +194,16 @@ def write(out: Path) -> str:
                           fmt(cp["fetch_mb_per_s"]), str(cp["rebalance_ms"])])
         elif cp:
             crows.append([name, cp["status"], cp.get("reason", "")[:80], "-", "-"])
-    if xrows:
-        md += ["## Cross-check: Kafka's ProducerPerformance on W1", "",
-               "Same topic shape and producer settings (acks=1, linger.ms=10, batch.size=1000000, 1 KiB "
-               "records) with the Java client; one producer. Latency percentiles are whole ms as the tool "
-               "prints them.", "",
-               table(xrows, ["Broker", "MB/s", "records/s", "p50 / p99 / p99.9 ms", "loadgen W1 MB/s"]), ""]
-    if crows:
-        md += ["## Cross-check: Kafka's ConsumerPerformance", "",
-               "One Java consumer in a consumer group (subscribe, group join, default fetch settings) reads "
-               "what ProducerPerformance just wrote (in the page cache). MB/s over the whole run including "
-               "the group join; 'while fetching' leaves the join out.", "",
-               table(crows, ["Broker", "MB/s", "records/s", "MB/s while fetching", "group join ms"]), ""]
+    md += section("Cross-check: Kafka's ProducerPerformance on W1",
+                  "Same topic shape and producer settings (acks=1, linger.ms=10, batch.size=1000000, 1 KiB "
+                  "records) with the Java client; one producer. Latency percentiles are whole ms as the tool "
+                  "prints them.",
+                  xrows, ["Broker", "MB/s", "records/s", "p50 / p99 / p99.9 ms", "loadgen W1 MB/s"])
+    md += section("Cross-check: Kafka's ConsumerPerformance",
+                  "One Java consumer in a consumer group (subscribe, group join, default fetch settings) reads "
+                  "what ProducerPerformance just wrote (in the page cache). MB/s over the whole run including "
+                  "the group join; 'while fetching' leaves the join out.",
+                  crows, ["Broker", "MB/s", "records/s", "MB/s while fetching", "group join ms"])
 
     md += ["## Workloads", ""]
     for wid, e in cmp.items():
