@@ -62,6 +62,7 @@ class Producer {
   // arrived (a report queued during the call is stamped at most that call's length early).
   // 0 otherwise: a report then reads the clock itself.
   int64_t poll_started_ns_ = 0;
+  bool clock_stale_ = false;  // Send waited for queue space: Run reads the clock again
   std::vector<char> payload_;
   std::mt19937_64 rng_;
 };
