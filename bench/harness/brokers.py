@@ -157,7 +157,9 @@ class KafkaBroker(Broker):
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.config_path.write_text("".join(f"{k}={v}\n" for k, v in self.config.items()))
         self.log4j_path.write_text(LOG4J2_XML.format(log=self.server_log))
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+        cluster_id = "-"
+        while cluster_id.startswith("-"):  # one starting with '-' reads as an option to the tool
+            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
         fmt = ["java", "-Xmx256m", f"-Dlog4j2.configurationFile={self.log4j_path}", "-cp", f"{self.libs}/*",
                "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(self.config_path), "--standalone"]
         out = subprocess.run(fmt, capture_output=True, text=True, timeout=120)
