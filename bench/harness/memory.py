@@ -19,18 +19,20 @@ KEEP_FREE = 1 << 30
 CHUNK = 1 << 20
 
 
-def mem_free() -> int:
+def _meminfo(key: str) -> int:
+    """One /proc/meminfo field in bytes."""
     for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemFree:"):
+        if line.startswith(key + ":"):
             return int(line.split()[1]) * 1024
-    raise RuntimeError("no MemFree in /proc/meminfo")
+    raise RuntimeError(f"no {key} in /proc/meminfo")
+
+
+def mem_free() -> int:
+    return _meminfo("MemFree")
 
 
 def mem_total() -> int:
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            return int(line.split()[1]) * 1024
-    raise RuntimeError("no MemTotal in /proc/meminfo")
+    return _meminfo("MemTotal")
 
 
 def fill_page_cache(ballast: Path) -> dict:

@@ -106,15 +106,16 @@ def section(title: str, intro: str, rows: list[list[str]], headers: list[str]) -
 
 def capped_records(results: dict, wid: str) -> list[str]:
     """Lines naming phases whose --records the run's disk budget lowered (bench.py cap_to_disk)."""
+    def records(args: list[str]) -> str | None:
+        return args[args.index("--records") + 1] if "--records" in args else None
+
     lines = []
-    defined = {p["name"]: p["args"] for p in results["workloads"][wid]["phases"]}
+    defined = {p["name"]: records(p["args"]) for p in results["workloads"][wid]["phases"]}
     for name in ("kafka", "sluice"):
         for p in results["brokers"].get(name, {}).get("workloads", {}).get(wid, {}).get("phases", []):
-            cmd, args = p.get("command", []), defined.get(p.get("name"), [])
-            if "--records" in cmd and "--records" in args and \
-                    cmd[cmd.index("--records") + 1] != args[args.index("--records") + 1]:
-                lines.append(f"- {name} {p['name']}: `--records {int(cmd[cmd.index('--records') + 1]):,}` "
-                             "(the run's disk budget)")
+            ran = records(p.get("command", []))
+            if ran is not None and defined.get(p.get("name")) not in (None, ran):
+                lines.append(f"- {name} {p['name']}: `--records {int(ran):,}` (the run's disk budget)")
     return lines
 
 
