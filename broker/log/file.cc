@@ -122,6 +122,14 @@ absl::Status File::DataSync() const {
   return absl::OkStatus();
 }
 
+absl::Status File::StartWriteOut(int64_t pos, int64_t length) const {
+  if (::sync_file_range(fd_, static_cast<off_t>(pos), static_cast<off_t>(length),
+                        SYNC_FILE_RANGE_WRITE) != 0) {
+    return ErrnoStatus(errno, absl::StrCat("sync_file_range ", path_));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<File> File::Duplicate() const {
   int fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
   if (fd < 0) return ErrnoStatus(errno, absl::StrCat("dup ", path_));

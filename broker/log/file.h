@@ -51,6 +51,9 @@ class File {
   absl::Status PWrite(int64_t pos, std::string_view data) const;
   absl::Status Truncate(int64_t size) const;
   absl::Status DataSync() const;
+  // Starts the kernel's write-out of the dirty pages in [pos, pos + length) and returns
+  // without waiting for it (sync_file_range(2) WRITE): a hint, not durability.
+  absl::Status StartWriteOut(int64_t pos, int64_t length) const;
   // Returns a duplicate descriptor wrapped in a new File (same open file description),
   // so that a slow fdatasync can run outside the caller's lock.
   absl::StatusOr<File> Duplicate() const;

@@ -33,6 +33,10 @@ absl::Status ValidateLogConfig(const LogConfig& config) {
     return absl::InvalidArgumentError(
         absl::StrCat("max_index_entries must be positive, got ", config.max_index_entries));
   }
+  if (config.write_behind_bytes < 4096) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "write_behind_bytes must be at least one page (4096), got ", config.write_behind_bytes));
+  }
   return absl::OkStatus();
 }
 

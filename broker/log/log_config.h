@@ -4,10 +4,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 
 #include "absl/status/status.h"
 
 namespace sluice::log {
+
+class WriteBehind;
 
 // Milliseconds since the Unix epoch. Injected so that tests can control segment age.
 // Must be callable from any thread.
@@ -32,6 +35,11 @@ struct LogConfig {
   // True on a single node: every append moves the high watermark to the log end offset.
   // Replication sets it to false and calls PartitionLog::SetHighWatermark instead.
   bool auto_advance_high_watermark = true;
+  // Where full pages of the active segment go for early write-out (write_behind.h), once
+  // this many bytes have been appended since the last write-out; null leaves it all to
+  // the kernel. A rolled segment's remaining bytes go at once.
+  std::shared_ptr<WriteBehind> write_behind;
+  int64_t write_behind_bytes = int64_t{1} << 20;
 };
 
 // kInvalidArgument naming the first field out of range.

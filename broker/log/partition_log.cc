@@ -8,6 +8,7 @@
 #include "broker/log/checkpoint.h"
 #include "broker/log/file.h"
 #include "broker/log/log_loader.h"
+#include "broker/log/write_behind.h"
 #include "common/log.h"
 #include "common/status.h"
 
@@ -117,6 +118,9 @@ absl::StatusOr<AppendResult> PartitionLog::AppendInPlace(std::string* bytes, int
     return written;
   }
   producers_.Record(header);
+  if (config_.write_behind) {
+    active.StartWriteOut(*config_.write_behind, config_.write_behind_bytes, false);
+  }
   size_bytes_ += static_cast<int64_t>(batch.size());
   if (config_.auto_advance_high_watermark) high_watermark_ = active.next_offset();
   result.base_offset = header.base_offset;
@@ -130,6 +134,7 @@ absl::Status PartitionLog::Roll(int64_t now_ms) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<Segment> segment, Segment::Create(dir_, base, now_ms));
   SLUICE_LOG(kInfo) << "rolled " << dir_ << " to a new segment at offset " << base;
   segments_.back()->ReleaseIndexFiles();
+  if (config_.write_behind) segments_.back()->StartWriteOut(*config_.write_behind, 0, true);
   segments_.push_back(std::move(segment));
   dir_dirty_ = true;
   return absl::OkStatus();

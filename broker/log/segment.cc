@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "broker/log/segment_scan.h"
+#include "broker/log/write_behind.h"
 #include "common/kafka/records/crc32c.h"
 #include "common/log.h"
 #include "common/status.h"
@@ -12,6 +13,9 @@ namespace sluice::log {
 namespace {
 
 constexpr size_t kBaseOffsetDigits = 20;
+
+// The start of the page holding byte `position` (the page cache writes whole 4 KiB pages).
+int64_t PageFloor(int64_t position) { return position & ~int64_t{4095}; }
 
 }  // namespace
 
@@ -91,6 +95,7 @@ absl::Status Segment::InstallRecovered(const SegmentState& state,
     SLUICE_RETURN_IF_ERROR(time_index_.Reset(std::move(times)));
   }
   state_ = state;
+  written_out_ = PageFloor(state.size);
   return absl::OkStatus();
 }
 
@@ -110,6 +115,7 @@ absl::Status Segment::InstallCheckpointed(const SegmentState& state, uint32_t of
     return absl::DataLossError(absl::StrCat(time_index_.file().path(), ": checksum mismatch"));
   }
   state_ = state;
+  written_out_ = PageFloor(state.size);
   return absl::OkStatus();
 }
 
@@ -139,6 +145,13 @@ absl::Status Segment::Append(std::string_view batch, const kafka::BatchHeader& h
   state_.next_offset = header.LastOffset() + 1;
   state_.cursor = step.next;
   return absl::OkStatus();
+}
+
+void Segment::StartWriteOut(WriteBehind& write_behind, int64_t min_bytes, bool all) {
+  const int64_t end = all ? state_.size : PageFloor(state_.size);
+  if (end - written_out_ < (all ? 1 : min_bytes)) return;
+  write_behind.Submit(log_, written_out_, end);
+  written_out_ = end;
 }
 
 absl::Status Segment::RollBack(const absl::Status& cause) {

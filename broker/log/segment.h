@@ -98,6 +98,12 @@ class Segment {
   absl::Status Append(std::string_view batch, const kafka::BatchHeader& header,
                       int32_t index_interval_bytes, int64_t now_ms);
 
+  // Hands the .log bytes appended since the previous hand-over to `write_behind` once they
+  // hold at least `min_bytes` of whole pages (the partial last page stays, as the next
+  // append writes into it); with `all`, for a segment that takes no more appends, every
+  // byte left. Pages already on disk at open are never handed over.
+  void StartWriteOut(WriteBehind& write_behind, int64_t min_bytes, bool all);
+
   // The batch containing `offset`, or nullopt if offset >= next_offset().
   // REQUIRES: offset >= base_offset(). kDataLoss if the .log turned out damaged.
   absl::StatusOr<std::optional<BatchLocation>> Locate(int64_t offset) const;
@@ -152,6 +158,7 @@ class Segment {
   OffsetIndex offset_index_;
   TimeIndex time_index_;
   SegmentState state_;
+  int64_t written_out_ = 0;  // .log bytes before this were handed to StartWriteOut
   bool consistent_ = true;
 };
 

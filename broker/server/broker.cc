@@ -133,6 +133,12 @@ absl::Status Broker::Init() {
   log_config.segment_bytes = current.segment_bytes;
   log_config.segment_ms = current.segment_ms;
   log_config.index_interval_bytes = current.log_index_interval_bytes;
+  if (config_.log_write_behind_bytes > 0) {
+    write_behind_ = std::make_shared<log::WriteBehind>();
+    write_behind_->Start();
+    log_config.write_behind = write_behind_;
+    log_config.write_behind_bytes = config_.log_write_behind_bytes;
+  }
   SLUICE_ASSIGN_OR_RETURN(logs_, log::LogManager::Open(config_.data_dir, log_config));
   topics_ = std::make_unique<TopicTable>(*store_, *logs_, config_.node_id);
   SLUICE_RETURN_IF_ERROR(topics_->Load());
@@ -161,8 +167,7 @@ absl::Status Broker::Init() {
   flusher_->Start();
   context_ = std::make_unique<BrokerContext>(
       BrokerContext{config_, *store_, *topics_, *producer_ids_, *fetch_waiters_,
-                    store_->ClusterId(), io_, *groups_, *flusher_, *dynamic_config_,
-                    *retention_});
+                    store_->ClusterId(), io_, *groups_, *flusher_, *dynamic_config_, *retention_});
 
   dispatcher_ = std::make_unique<Dispatcher>(probe_.get());
   RegisterHandlers();
@@ -174,7 +179,8 @@ absl::Status Broker::Init() {
   SLUICE_RETURN_IF_ERROR(listener_->Start(config_.listener));
   http_ = std::make_unique<HttpServer>(io_, registry_);
   http_->AddCollectable(std::make_shared<ProcessCollector>());
-  http_->AddCollectable(std::make_shared<StorageCollector>(*topics_, *flusher_));
+  http_->AddCollectable(
+      std::make_shared<StorageCollector>(*topics_, *flusher_, write_behind_.get()));
   http_->AddCollectable(std::make_shared<PartitionHealthCollector>(
       *store_, config_.node_id,
       [topics = topics_.get()](const std::string& topic, int32_t partition) {
@@ -249,6 +255,7 @@ absl::Status Broker::Run() {
   cleaner_->Stop();
   groups_->Stop();   // Finishes queued group writes while the store is still open.
   flusher_->Stop();  // Finishes queued flushes while the logs are still open.
+  if (write_behind_) write_behind_->Stop();
   SLUICE_LOG(kInfo) << "flushing and closing logs";
   absl::Status closed = logs_->CloseAll();
   store_.reset();

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "broker/group/group_coordinator.h"
 #include "broker/log/log_manager.h"
+#include "broker/log/write_behind.h"
 #include "broker/metadata/metadata_store.h"
 #include "broker/server/broker_config.h"
 #include "broker/server/broker_context.h"
@@ -62,6 +63,7 @@ class Broker {
   std::unique_ptr<FetchWaiters> fetch_waiters_;
   std::unique_ptr<group::GroupCoordinator> groups_;
   std::unique_ptr<log::LogFlusher> flusher_;
+  std::shared_ptr<log::WriteBehind> write_behind_;  // null when log.write.behind.bytes is 0
   std::unique_ptr<BrokerContext> context_;
   std::unique_ptr<Dispatcher> dispatcher_;
   boost::asio::io_context io_;

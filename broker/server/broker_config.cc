@@ -159,9 +159,9 @@ const std::vector<KeySpec>& KeySpecs() {
       Int<int16_t>("default.replication.factor", &C::default_replication_factor, 1, 1,
                    "replication factor when CreateTopics gives -1"),
       Int<int64_t>("log.segment.bytes", &C::segment_bytes, 14, kMaxI32,
-                    "roll a segment when it would pass this size"),
+                   "roll a segment when it would pass this size"),
       Int<int64_t>("log.segment.ms", &C::segment_ms, 1, kMaxI64,
-                    "roll a non-empty segment older than this"),
+                   "roll a non-empty segment older than this"),
       Int("log.index.interval.bytes", &C::log_index_interval_bytes, 0, kMaxI32,
           "bytes between sparse offset index entries"),
       Optional<int64_t>("log.retention.ms", &C::log_retention_ms, -1, kMaxI64,
@@ -178,8 +178,8 @@ const std::vector<KeySpec>& KeySpecs() {
            "compact topics whose cleanup.policy contains compact"),
       Int<int64_t>("log.cleaner.backoff.ms", &C::log_cleaner_backoff_ms, 1, kMaxI64,
                    "how often the log cleaner looks for partitions to compact"),
-      Int<int64_t>("log.cleaner.dedupe.buffer.size", &C::log_cleaner_dedupe_buffer_size, 1,
-                   kMaxI64, "memory for the key map of one compaction pass"),
+      Int<int64_t>("log.cleaner.dedupe.buffer.size", &C::log_cleaner_dedupe_buffer_size, 1, kMaxI64,
+                   "memory for the key map of one compaction pass"),
       Int("message.max.bytes", &C::message_max_bytes, 0, kMaxI32, "largest record batch accepted"),
       Int("socket.request.max.bytes", &C::socket_request_max_bytes, 64, kMaxI32,
           "largest request frame accepted"),
@@ -188,13 +188,29 @@ const std::vector<KeySpec>& KeySpecs() {
       {"log.level", "debug, info, warn or error", [](const C& c) { return c.log_level; },
        [](C& c, const std::string& v) {
          if (v != "debug" && v != "info" && v != "warn" && v != "error") {
-           return absl::InvalidArgumentError("config log.level: must be debug, info, warn or error");
+           return absl::InvalidArgumentError(
+               "config log.level: must be debug, info, warn or error");
          }
          c.log_level = v;
          return absl::OkStatus();
        }},
       Int<int64_t>("log.flush.interval.messages", &C::log_flush_interval_messages, 1, kMaxI64,
                    "default of flush.messages: 1 acknowledges produce only after fdatasync"),
+      {"log.write.behind.bytes",
+       "start the disk write of a partition's appended pages once this many bytes wait "
+       "(0 or at least 4096); 0 leaves it to the kernel's flusher",
+       [](const C& c) { return std::to_string(c.log_write_behind_bytes); },
+       [](C& c, const std::string& v) {
+         int64_t bytes = 0;
+         absl::Status parsed = ParseInt<int64_t>("log.write.behind.bytes", v, 0, kMaxI64, &bytes);
+         if (!parsed.ok()) return parsed;
+         if (bytes != 0 && bytes < 4096) {
+           return absl::InvalidArgumentError(
+               "config log.write.behind.bytes: must be 0 or at least 4096 (one page)");
+         }
+         c.log_write_behind_bytes = bytes;
+         return absl::OkStatus();
+       }},
       Int("group.min.session.timeout.ms", &C::group_min_session_timeout_ms, 0, kMaxI32,
           "smallest session timeout a group member may ask for"),
       Int("group.max.session.timeout.ms", &C::group_max_session_timeout_ms, 0, kMaxI32,
@@ -218,8 +234,8 @@ const std::vector<ConfigKeyDoc>& BrokerConfigKeys() {
     std::vector<ConfigKeyDoc> out;
     const BrokerConfig defaults;
     for (const KeySpec& spec : KeySpecs()) {
-      out.push_back({spec.key, spec.default_text ? spec.default_text : spec.get(defaults),
-                     spec.doc});
+      out.push_back(
+          {spec.key, spec.default_text ? spec.default_text : spec.get(defaults), spec.doc});
     }
     return out;
   }();

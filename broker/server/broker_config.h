@@ -60,6 +60,9 @@ struct BrokerConfig {
   // Default of the topic config flush.messages: 1 makes acknowledgements wait for
   // fdatasync (durable mode); N > 1 syncs in the background every N records.
   int64_t log_flush_interval_messages = std::numeric_limits<int64_t>::max();
+  // Appended bytes of a partition after which a background thread starts their disk
+  // write (broker/log/write_behind.h); 0 leaves it to the kernel.
+  int64_t log_write_behind_bytes = int64_t{1} << 20;
 
   // Consumer groups (Kafka's keys and defaults; see broker/group/group_types.h).
   int32_t group_min_session_timeout_ms = 6000;

@@ -17,6 +17,8 @@ prometheus::MetricFamily Counter(const char* name, const char* help, int64_t val
 
 std::vector<prometheus::MetricFamily> StorageCollector::Collect() const {
   const log::LogFlusher::Stats flushes = flusher_.stats();
+  const log::WriteBehind::Stats written =
+      write_behind_ ? write_behind_->stats() : log::WriteBehind::Stats{};
   double topics = 0, partitions = 0, segments = 0, bytes = 0;
   for (const auto& topic : topics_.List()) {
     ++topics;
@@ -41,6 +43,13 @@ std::vector<prometheus::MetricFamily> StorageCollector::Collect() const {
               "partition append, plus background flushes)",
               flushes.requests),
       Counter("sluice_log_flush_errors_total", "Partition log flushes that failed", flushes.errors),
+      Counter("sluice_log_write_behind_requests_total",
+              "Ranges of appended log bytes whose disk write was started early", written.requests),
+      Counter("sluice_log_write_behind_bytes_total", "Bytes of those ranges", written.bytes),
+      Counter("sluice_log_write_behind_dropped_total",
+              "Ranges left to the kernel because the write-behind queue was full", written.dropped),
+      Counter("sluice_log_write_behind_errors_total", "Early disk writes that failed to start",
+              written.errors),
   };
 }
 

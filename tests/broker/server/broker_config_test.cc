@@ -57,6 +57,16 @@ TEST(BrokerConfig, ErrorsNameTheKey) {
   EXPECT_FALSE(Parse({"--data-dir"}).ok());
 }
 
+TEST(BrokerConfig, WriteBehindIsOffOrAtLeastOnePage) {
+  EXPECT_EQ(Parse({})->log_write_behind_bytes, 1 << 20);
+  EXPECT_EQ(Parse({"--log-write-behind-bytes", "0"})->log_write_behind_bytes, 0);
+  EXPECT_EQ(Parse({"--log-write-behind-bytes", "4096"})->log_write_behind_bytes, 4096);
+  auto small = Parse({"--log-write-behind-bytes", "100"});
+  ASSERT_FALSE(small.ok());
+  EXPECT_NE(small.status().message().find("log.write.behind.bytes"), std::string::npos);
+  EXPECT_FALSE(Parse({"--log-write-behind-bytes", "-1"}).ok());
+}
+
 TEST(BrokerConfig, FileIsReadAndFlagsWin) {
   std::string path = ::testing::TempDir() + "/broker.properties";
   {
