@@ -8,6 +8,8 @@
 // holds the locks of the pages being written, among them the page the next append goes to.
 // Produce latency jumped from 3 ms to 20-57 ms each time. Writing each partition's full
 // pages a megabyte at a time spreads that work evenly and keeps the burst from forming.
+// The broker turns it on only with log.write.behind.bytes > 0: broker/log/README.md has
+// the measurements for and against.
 //
 // Write-out is a hint: it neither makes data durable (fdatasync does, see log_flusher.h)
 // nor is needed for correctness. So Submit() never blocks its caller: when the queue is
