@@ -59,8 +59,8 @@ class WriteBehind {
   // with to <= from are ignored.
   void Submit(std::shared_ptr<const File> file, int64_t from, int64_t to);
 
-  // Returns once every range queued before the call has run (or was dropped). For tests
-  // and shutdown ordering; the broker itself never waits for write-out.
+  // Returns once every range queued before the call has run (or was dropped). For tests:
+  // the broker never waits for write-out (Stop() drops what is queued).
   void Drain();
 
   Stats stats() const;
