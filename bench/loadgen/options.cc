@@ -72,6 +72,7 @@ const std::map<std::string, Setter>& ValueFlags() {
       {"records", Number<uint64_t>("records", &Options::max_records, 0)},
       {"warmup", Number("warmup", &Options::warmup_s, 0.0)},
       {"drain", Number("drain", &Options::drain_s, 0.0)},
+      {"pace-quantum-us", Number("pace-quantum-us", &Options::pace_quantum_us, 0.0)},
       {"consumer-api", Text(&Options::consumer_api)},
       {"acks", Text(&Options::acks)},
       {"compression", Text(&Options::compression)},
@@ -152,6 +153,7 @@ topic:     --create-topic [--partitions 100] [--replication-factor 1] [--topic-c
            --delete-topic (after the run)
 load:      --producers 1 --consumers 0 --record-size 1024 [--keyed [--key-space 100000]]
            --rate RECORDS/S | --rate-mbps MB/S (10^6 bytes/s of record values; 0 = unlimited)
+           --pace-quantum-us 100 (with a rate: wake at most this often, send what is due)
 bounds:    --duration 10 (s of producing) --records N (all producers together; 0 = none)
            --warmup 0 (s left out of the summary) --drain 15 (s to wait for acks and consumers)
 consume:   --consume-existing (read the topic from the beginning to its end at start)

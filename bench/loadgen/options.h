@@ -35,6 +35,9 @@ struct Options {
   uint64_t max_records = 0;  // ...or after this many records in all (0 = no count bound)
   double warmup_s = 0;       // excluded from the summary figures (kept in the series)
   double drain_s = 15;       // after producing: wait this long at most for acks and consumers
+  // Paced producers wake at most once per this many microseconds and send every record due
+  // by then (0: a wake-up per record).
+  double pace_quantum_us = 100;
 
   // Consumers read what is already in the topic (from the beginning to the high watermarks
   // at start) instead of tailing what the producers write. Needs --producers 0.

@@ -6,6 +6,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -84,14 +85,14 @@ absl::Status Producer::EnableWakeups() {
   return absl::OkStatus();
 }
 
-void Producer::WaitUntil(int64_t deadline_ns) {
+int64_t Producer::WaitUntil(int64_t deadline_ns) {
   for (;;) {
     char drain[64];
     while (read(wake_pipe_[0], drain, sizeof drain) > 0) {
     }
     PollQueued();
     const int64_t now = NowNs();
-    if (now >= deadline_ns) return;
+    if (now >= deadline_ns) return now;
     pollfd fd{wake_pipe_[0], POLLIN, 0};
     timespec left = ToTimespec(deadline_ns - now);
     ppoll(&fd, 1, &left, nullptr);
@@ -155,6 +156,7 @@ bool Producer::Send(uint64_t sequence, int64_t stamp_ns, const std::atomic<bool>
 void Producer::Run(const ProducerPlan& plan, const std::atomic<bool>& abort) {
   prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);  // sleep until the due time, not 50 us later
   int64_t now = 0;
+  int64_t last_wake = 0;
   for (uint64_t i = 0; plan.quota == 0 || i < plan.quota; ++i) {
     if (abort.load(std::memory_order_relaxed)) break;
     // Unpaced, a record's stamp may be up to 7 sends old (a few microseconds; a send that
@@ -172,7 +174,9 @@ void Producer::Run(const ProducerPlan& plan, const std::atomic<bool>& abort) {
         if (stamp >= plan.end_ns) break;
         // Delivery reports are taken the moment they arrive, also while waiting: a report
         // served only at the next due time would add up to one send interval to the latency.
-        WaitUntil(stamp);
+        // One wake-up per record (about 24,000 a second per producer in W4) was half of the
+        // client's CPU; a wake-up per quantum sends what fell due meanwhile.
+        now = last_wake = WaitUntil(std::max(stamp, last_wake + plan.wake_quantum_ns));
         stats_->lag_ns.store(0, std::memory_order_relaxed);
       } else {
         const int64_t lag = now - stamp;

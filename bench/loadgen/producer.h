@@ -23,6 +23,9 @@ struct ProducerPlan {
   uint64_t quota = 0;         // ...or after this many records (0 = no count bound)
   int64_t drain_ns = 0;       // then wait this long at most for outstanding acknowledgements
   int64_t warmup_end_ns = 0;  // schedule lag counts towards stats->max_lag_ns from here on
+  // Paced: after a wake-up, the next one comes this long later at the earliest; the records
+  // that fell due meanwhile go out together (each still stamped with its due time).
+  int64_t wake_quantum_ns = 0;
 };
 
 // One producer thread with its own librdkafka client. Construct with Create(), then call Run()
@@ -44,8 +47,8 @@ class Producer {
   Producer(const Options& options, int index, WorkerStats* stats, ErrorLog* errors);
   absl::Status EnableWakeups();
   // Sleeps until `deadline_ns` (CLOCK_MONOTONIC) while serving delivery reports as they come.
-  // Needs EnableWakeups (done for paced producers).
-  void WaitUntil(int64_t deadline_ns);
+  // Needs EnableWakeups (done for paced producers). Returns the time it returned at.
+  int64_t WaitUntil(int64_t deadline_ns);
   // Serves the delivery reports queued now without waiting; they all take one clock reading.
   void PollQueued();
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);

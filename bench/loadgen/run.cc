@@ -217,6 +217,7 @@ absl::StatusOr<nlohmann::json> RunLoad(const Options& o) {
                                  : 0;
       plan.drain_ns = drain_ns;
       plan.warmup_end_ns = warmup_end;
+      plan.wake_quantum_ns = static_cast<int64_t>(o.pace_quantum_us * 1000);
       threads.emplace_back([&, i, plan] { producers[i]->Run(plan, abort); });
     }
 

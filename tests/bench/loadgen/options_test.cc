@@ -12,6 +12,16 @@ TEST(ParseOptionsTest, RateInMegabytesBecomesRecordsPerSecond) {
   EXPECT_DOUBLE_EQ(o->rate_records, 50'000);
 }
 
+TEST(ParseOptionsTest, PacedProducersWakeOncePerQuantumUnlessToldOtherwise) {
+  auto defaults = ParseOptions({"--bootstrap", "b:1", "--topic", "t"});
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_DOUBLE_EQ(defaults->pace_quantum_us, 100);
+  auto per_record = ParseOptions({"--bootstrap", "b:1", "--topic", "t", "--pace-quantum-us", "0"});
+  ASSERT_TRUE(per_record.ok()) << per_record.status();
+  EXPECT_DOUBLE_EQ(per_record->pace_quantum_us, 0);
+  EXPECT_FALSE(ParseOptions({"--bootstrap", "b:1", "--topic", "t", "--pace-quantum-us", "-1"}).ok());
+}
+
 TEST(ParseOptionsTest, KeyValueFlagsAccumulate) {
   auto o = ParseOptions({"--bootstrap", "b:1", "--topic", "t", "--producer-prop", "a=1",
                          "--producer-prop=b=2=3", "--keyed", "--create-topic", "--topic-config",
