@@ -68,11 +68,12 @@ absl::Status PartitionLog::CheckWritable() const {
 
 absl::StatusOr<AppendResult> PartitionLog::Append(std::string_view batch, int32_t leader_epoch) {
   std::string copy(batch);
-  return AppendInPlace(&copy, leader_epoch);
+  return AppendInPlace(std::span<char>(copy), leader_epoch);
 }
 
-absl::StatusOr<AppendResult> PartitionLog::AppendInPlace(std::string* bytes, int32_t leader_epoch) {
-  const std::string_view batch = *bytes;
+absl::StatusOr<AppendResult> PartitionLog::AppendInPlace(std::span<char> bytes,
+                                                         int32_t leader_epoch) {
+  const std::string_view batch(bytes.data(), bytes.size());
   absl::StatusOr<kafka::BatchHeader> parsed = kafka::ParseBatchHeader(batch);
   if (!parsed.ok()) return absl::InvalidArgumentError(parsed.status().message());
   kafka::BatchHeader header = *parsed;
@@ -109,7 +110,7 @@ absl::StatusOr<AppendResult> PartitionLog::AppendInPlace(std::string* bytes, int
   Segment& active = *segments_.back();
   header.base_offset = active.next_offset();
   header.partition_leader_epoch = leader_epoch;
-  kafka::StampBatch(bytes->data(), header.base_offset, leader_epoch);
+  kafka::StampBatch(bytes.data(), header.base_offset, leader_epoch);
   absl::Status written = active.Append(batch, header, config_.index_interval_bytes, now_ms);
   if (!written.ok()) {
     if (!active.consistent()) failure_ = written;

@@ -22,6 +22,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -107,9 +108,10 @@ class PartitionLog {
   // left as before. kFailedPrecondition after Close(). If a failed write cannot be
   // undone the log refuses further appends with kInternal until reopened.
   absl::StatusOr<AppendResult> Append(std::string_view batch, int32_t leader_epoch);
-  // As Append, but stamps `*batch` in place instead of copying it first: for callers that
-  // own the bytes (the produce path). `*batch` is stamped even when nothing is written.
-  absl::StatusOr<AppendResult> AppendInPlace(std::string* batch, int32_t leader_epoch);
+  // As Append, but stamps `batch` in place instead of copying it first: for callers that
+  // may modify the bytes (the produce path, in the request's buffer). `batch` is stamped
+  // even when nothing is written.
+  absl::StatusOr<AppendResult> AppendInPlace(std::span<char> batch, int32_t leader_epoch);
 
   // Whole batches from the one containing `offset`, in offset order, up to (excluding)
   // the first batch that ends at or beyond max_offset_exclusive (or the log end), and

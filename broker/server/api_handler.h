@@ -26,8 +26,9 @@ class ApiHandler {
   virtual int16_t advertised_min_version() const { return min_version(); }
 
   // Serves one request. `body` is the request body after the header and is valid only
-  // during this call. `respond` must be called exactly once, possibly later and from
-  // another thread.
+  // during this call. It lies in the connection's frame buffer, which the handler may also
+  // modify during the call (the produce path stamps record batches in place there).
+  // `respond` must be called exactly once, possibly later and from another thread.
   // REQUIRES: min_version() <= ctx.api_version <= max_version().
   virtual void Handle(const RequestContext& ctx, std::string_view body, Responder respond) = 0;
 };

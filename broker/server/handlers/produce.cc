@@ -3,6 +3,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <span>
 
 #include "absl/synchronization/mutex.h"
 #include "broker/server/kafka_errors.h"
@@ -71,7 +72,10 @@ Response::PartitionProduceResponse ProduceHandler::Append(
   if (!partition.log) {
     return Failed(data.index, KafkaError::kKafkaStorageError, "the partition is offline");
   }
-  auto appended = partition.log->AppendInPlace(&*data.records, partition.leader_epoch);
+  // The batch is stamped where it arrived: the request body is writable during Serve
+  // (ApiHandler::Handle), and the decoded records view it.
+  std::span<char> batch(const_cast<char*>(data.records->data()), data.records->size());
+  auto appended = partition.log->AppendInPlace(batch, partition.leader_epoch);
   if (!appended.ok()) {
     SLUICE_LOG_EVERY_SECONDS(kWarn, 10) << "append to " << topic_name << "-" << data.index
                                         << " failed: " << appended.status().message();

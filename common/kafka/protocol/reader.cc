@@ -97,8 +97,8 @@ int64_t Reader::ReadVarlong(const char* what) {
   return static_cast<int64_t>((raw >> 1) ^ (~(raw & 1) + 1));
 }
 
-std::optional<std::string> Reader::ReadSized(int64_t length, bool nullable, size_t max_length,
-                                             const char* what) {
+std::optional<std::string_view> Reader::ReadSizedView(int64_t length, bool nullable,
+                                                      size_t max_length, const char* what) {
   if (!ok()) return std::nullopt;
   if (length < 0) {
     if (length != -1) {
@@ -114,7 +114,14 @@ std::optional<std::string> Reader::ReadSized(int64_t length, bool nullable, size
   }
   const char* p = Take(static_cast<size_t>(length), what);
   if (p == nullptr) return std::nullopt;
-  return std::string(p, static_cast<size_t>(length));
+  return std::string_view(p, static_cast<size_t>(length));
+}
+
+std::optional<std::string> Reader::ReadSized(int64_t length, bool nullable, size_t max_length,
+                                             const char* what) {
+  std::optional<std::string_view> view = ReadSizedView(length, nullable, max_length, what);
+  if (!view) return std::nullopt;
+  return std::string(*view);
 }
 
 std::string Reader::ReadString(const char* what) {
@@ -151,6 +158,24 @@ std::string Reader::ReadCompactBytes(const char* what) {
 std::optional<std::string> Reader::ReadCompactNullableBytes(const char* what) {
   const int64_t length = int64_t{ReadUnsignedVarint(what)} - 1;
   return ReadSized(length, true, SIZE_MAX, what);
+}
+
+std::string_view Reader::ReadBytesView(const char* what) {
+  return ReadSizedView(ReadInt32(what), false, SIZE_MAX, what).value_or(std::string_view());
+}
+
+std::optional<std::string_view> Reader::ReadNullableBytesView(const char* what) {
+  return ReadSizedView(ReadInt32(what), true, SIZE_MAX, what);
+}
+
+std::string_view Reader::ReadCompactBytesView(const char* what) {
+  const int64_t length = int64_t{ReadUnsignedVarint(what)} - 1;
+  return ReadSizedView(length, false, SIZE_MAX, what).value_or(std::string_view());
+}
+
+std::optional<std::string_view> Reader::ReadCompactNullableBytesView(const char* what) {
+  const int64_t length = int64_t{ReadUnsignedVarint(what)} - 1;
+  return ReadSizedView(length, true, SIZE_MAX, what);
 }
 
 namespace {

@@ -18,7 +18,7 @@
 //   tagged fields:  uvarint count, then per field uvarint tag, uvarint size, size bytes.
 //
 // Not thread-safe. The Reader does not own the bytes: they must outlive it and every
-// string_view returned by ReadRaw().
+// string_view returned by ReadRaw() and the Read*BytesView() methods.
 #pragma once
 
 #include <cstddef>
@@ -82,6 +82,12 @@ class Reader {
   std::optional<std::string> ReadNullableBytes(const char* what = "bytes");
   std::string ReadCompactBytes(const char* what = "compact bytes");
   std::optional<std::string> ReadCompactNullableBytes(const char* what = "compact bytes");
+  // The same, as views of the input instead of copies (the `records` of ProduceRequest:
+  // spec.py VIEW_RECORDS_MESSAGES). They point into the bytes the Reader was given.
+  std::string_view ReadBytesView(const char* what = "bytes");
+  std::optional<std::string_view> ReadNullableBytesView(const char* what = "bytes");
+  std::string_view ReadCompactBytesView(const char* what = "compact bytes");
+  std::optional<std::string_view> ReadCompactNullableBytesView(const char* what = "compact bytes");
 
   // Reads an array count: returns the count, or -1 for a null array (only when
   // `nullable`; otherwise null is an error). Fails if count * max(1, min_element_size)
@@ -112,6 +118,8 @@ class Reader {
   // Reads `length` bytes as a string; `length` < 0 means null.
   std::optional<std::string> ReadSized(int64_t length, bool nullable, size_t max_length,
                                        const char* what);
+  std::optional<std::string_view> ReadSizedView(int64_t length, bool nullable, size_t max_length,
+                                                const char* what);
   // Helpers for ReadTaggedFields (kept out of the template).
   bool BeginTaggedField(uint32_t* tag, std::string_view* body, const char* what);
   void FinishTaggedField(uint32_t tag, const Reader& field, const char* what);

@@ -83,6 +83,22 @@ void Writer::WriteCompactNullableBytes(const std::optional<std::string>& v) {
   WriteCompactNullableString(v);
 }
 
+void Writer::WriteNullableBytes(const std::optional<std::string_view>& v) {
+  if (!v) {
+    WriteInt32(-1);
+  } else {
+    WriteBytes(*v);
+  }
+}
+
+void Writer::WriteCompactNullableBytes(const std::optional<std::string_view>& v) {
+  if (!v) {
+    WriteUnsignedVarint(0);
+  } else {
+    WriteCompactBytes(*v);
+  }
+}
+
 void Writer::WriteRecordsContent(const Records& v) {
   WriteRaw(v.bytes());
   for (const FileSlice& slice : v.slices()) AppendSlice(slice);

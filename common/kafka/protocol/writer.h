@@ -69,7 +69,10 @@ class Writer {
   // recorded with AppendSlice rather than copied.
   void WriteNullableBytes(const std::optional<Records>& v);
   void WriteCompactNullableBytes(const std::optional<Records>& v);
-  // Null bytes (disambiguates std::nullopt between the two overloads above).
+  // Viewed records (ProduceRequest's, reader.h Read*BytesView).
+  void WriteNullableBytes(const std::optional<std::string_view>& v);
+  void WriteCompactNullableBytes(const std::optional<std::string_view>& v);
+  // Null bytes (disambiguates std::nullopt between the overloads above).
   void WriteNullableBytes(std::nullopt_t) { WriteInt32(-1); }
   void WriteCompactNullableBytes(std::nullopt_t) { WriteUnsignedVarint(0); }
 

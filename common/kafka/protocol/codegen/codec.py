@@ -143,9 +143,9 @@ class MessageCodec:
 
     # ---- decoding -----------------------------------------------------------------
 
-    def decode_value(self, t, dst, optional, nullable, flex, rd, what, depth, ctx):
+    def decode_value(self, t, dst, optional, nullable, flex, rd, what, depth, ctx, view=False):
         if t.kind == "prim" and t.name in ("string", "bytes", "records"):
-            kind = "String" if t.name == "string" else "Bytes"
+            kind = "String" if t.name == "string" else "BytesView" if view else "Bytes"
             non_null = pick(flex, f"{rd}.ReadCompact{kind}({what})", f"{rd}.Read{kind}({what})")
             if not optional or nullable == "false":
                 return [f"{dst} = {non_null};"]
@@ -192,7 +192,7 @@ class MessageCodec:
             what = c_string(f"{st.name}.{f.cpp_name}")
             code = self.decode_value(f.type, f"m.{f.cpp_name}", f.is_optional(),
                                      self.nullable(f, here), self.field_flex(f, here), "r", what,
-                                     0, here)
+                                     0, here, view=f.view_records)
             body += guarded(cond(ranges, ctx), code)
         body += guarded(cond(self.msg.flexible, ctx), self._decode_tagged(st, ctx))
         out += indent(body) + ["}", ""]
@@ -210,7 +210,8 @@ class MessageCodec:
             c = cond(here, ctx)
             fwhat = c_string(f"{st.name}.{f.cpp_name}")
             code = self.decode_value(f.type, f"m.{f.cpp_name}", f.is_optional(),
-                                     self.nullable(f, here), "true", "field", fwhat, 0, here)
+                                     self.nullable(f, here), "true", "field", fwhat, 0, here,
+                                     view=f.view_records)
             case = [f"case {f.tag}: {{"]
             if c != "true":
                 case.append(f"  if (!({c})) return false;")

@@ -14,7 +14,9 @@ FILL_RNG_H = """\
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
+#include <string_view>
 
 #include "common/kafka/protocol/uuid.h"
 
@@ -61,6 +63,11 @@ class FillRng {
     return s;
   }
 
+  // Bytes() kept until the program ends, as a view (for VIEW_RECORDS_MESSAGES fields).
+  std::string_view BytesView() {
+    static thread_local std::deque<std::string> kept;
+    return kept.emplace_back(Bytes());
+  }
   Uuid MakeUuid() {
     Uuid id;
     for (auto& b : id.bytes) b = static_cast<uint8_t>(Next());
@@ -102,6 +109,8 @@ class MessageFill:
                 code = [f"{dst} = rng.String({init or 'std::string()'});"]
             elif name == "uuid":
                 code = [f"{dst} = rng.MakeUuid();"]
+            elif field is not None and field.view_records:
+                code = [f"{dst} = rng.BytesView();"]
             else:
                 code = [f"{dst} = rng.Bytes();"]
         elif t.kind == "struct":

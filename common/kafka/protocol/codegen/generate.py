@@ -100,7 +100,7 @@ def resolve_apis(cfg, jar):
 
 
 INCLUDES_H = ["#include <cstdint>", "#include <limits>", "#include <optional>",
-              "#include <string>", "#include <vector>", "",
+              "#include <string>", "#include <string_view>", "#include <vector>", "",
               '#include "absl/status/status.h"', '#include "common/kafka/protocol/reader.h"',
               '#include "common/kafka/protocol/uuid.h"',
               '#include "common/kafka/protocol/writer.h"']

@@ -31,6 +31,10 @@ PRIMITIVES = {
 # those fields changes: the Writer/Reader calls the codec emits are the same, and Records
 # converts from std::string, so the generated code of every other message is unchanged.
 ZERO_COPY_RECORDS_MESSAGES = {"FetchResponse"}
+# Messages whose `records` fields are std::string_view into the decoded input instead of
+# copies (Reader::Read*BytesView): the produce path validates and appends the batches where
+# they arrived. The input must outlive the message (the broker: the request's frame buffer).
+VIEW_RECORDS_MESSAGES = {"ProduceRequest"}
 INTEGERS = {"int8", "int16", "uint16", "int32", "uint32", "int64"}
 NULLABLE_KINDS = {"string", "bytes", "records"}
 
@@ -209,14 +213,21 @@ class Field:
                 raise SpecError(f"{origin}: defaults are only supported on primitive fields")
         # The struct this field defines inline, if any.
         self.inline_fields = raw.get("fields")
-        # Set by Message for the records fields of ZERO_COPY_RECORDS_MESSAGES.
+        # Set by Message for the records fields of ZERO_COPY_RECORDS_MESSAGES and
+        # VIEW_RECORDS_MESSAGES.
         self.zero_copy_records = False
+        self.view_records = False
 
     def is_optional(self):
         return not self.nullable.empty()
 
     def cpp_type(self, qualify=lambda name: name):
-        t = "Records" if self.zero_copy_records else self.type.cpp(qualify)
+        if self.zero_copy_records:
+            t = "Records"
+        elif self.view_records:
+            t = "std::string_view"
+        else:
+            t = self.type.cpp(qualify)
         return f"std::optional<{t}>" if self.is_optional() else t
 
     def struct_name(self):
@@ -251,11 +262,12 @@ class Message:
             self._collect(name, fields, defined)
         self._collect(self.name, self.fields, defined)
         del defined[self.name]
-        if self.name in ZERO_COPY_RECORDS_MESSAGES:
+        if self.name in ZERO_COPY_RECORDS_MESSAGES or self.name in VIEW_RECORDS_MESSAGES:
             for st in [*defined.values(), Struct(self.name, self.fields)]:
                 for f in st.fields:
                     if f.type.kind == "prim" and f.type.name == "records":
-                        f.zero_copy_records = True
+                        f.zero_copy_records = self.name in ZERO_COPY_RECORDS_MESSAGES
+                        f.view_records = self.name in VIEW_RECORDS_MESSAGES
         for name in defined:
             if name in RESERVED_STRUCT_NAMES or name == self.name:
                 raise SpecError(f"{self.name}: struct name {name} collides with a C++ name")

@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,9 @@ inline std::string ReadFixture(std::string_view name) {
 
 template <typename Request>
 struct DecodedFrame {
+  // The fixture's bytes: a ProduceRequest's records are views into them (spec.py
+  // VIEW_RECORDS_MESSAGES), so they live on the heap and move with the result.
+  std::shared_ptr<const std::string> frame;
   RequestHeader header;
   Request request;
 };
@@ -46,10 +50,10 @@ struct DecodedFrame {
 // including when the header's api key is not Request's.
 template <typename Request>
 std::optional<DecodedFrame<Request>> DecodeFixture(std::string_view name) {
-  const std::string frame = ReadFixture(name);
-  if (frame.empty()) return std::nullopt;
-  Reader reader(frame);
   DecodedFrame<Request> out;
+  out.frame = std::make_shared<const std::string>(ReadFixture(name));
+  if (out.frame->empty()) return std::nullopt;
+  Reader reader(*out.frame);
   if (absl::Status s = DecodeRequestHeader(reader, out.header); !s.ok()) {
     ADD_FAILURE() << name << ": header: " << s;
     return std::nullopt;

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/kafka/protocol/writer.h"
 
@@ -315,6 +317,25 @@ TEST(ReaderTest, ReadRawReturnsAViewIntoTheInput) {
   EXPECT_EQ(v.data(), data.data());
   EXPECT_EQ(r.ReadRaw(4), "");
   EXPECT_FALSE(r.ok());
+}
+
+TEST(ReaderTest, BytesViewsPointIntoTheInputAndKeepNullAndErrorRules) {
+  const std::string data = Bytes({0x00, 0x00, 0x00, 0x02, 'x',  'y', 0xff, 0xff, 0xff, 0xff,
+                                  0x03, 'a',  'b',  0x00, 0x02, 'c', 0x00, 0x00, 0x00, 0x09});
+  Reader r(data);
+  const std::optional<std::string_view> classic = r.ReadNullableBytesView();
+  ASSERT_TRUE(classic.has_value());
+  EXPECT_EQ(*classic, "xy");
+  EXPECT_EQ(classic->data(), data.data() + 4);  // not a copy
+  EXPECT_EQ(r.ReadNullableBytesView(), std::nullopt);
+  const std::string_view compact = r.ReadCompactBytesView();
+  EXPECT_EQ(compact, "ab");
+  EXPECT_EQ(compact.data(), data.data() + 11);
+  EXPECT_EQ(r.ReadCompactNullableBytesView(), std::nullopt);
+  EXPECT_EQ(r.ReadCompactNullableBytesView(), std::optional<std::string_view>("c"));
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.ReadBytesView("records"), "");  // claims 9 bytes, none left
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("records"));
 }
 
 TEST(ReaderTest, FailKeepsTheFirstError) {
