@@ -40,6 +40,9 @@ struct LogConfig {
   // the kernel. A rolled segment's remaining bytes go at once.
   std::shared_ptr<WriteBehind> write_behind;
   int64_t write_behind_bytes = int64_t{1} << 20;
+  // Every append is fdatasync'd before it is acknowledged (the topic's flush.messages is 1):
+  // no write-behind, which would only compete with those syncs for the same pages.
+  bool synced_per_append = false;
 };
 
 // kInvalidArgument naming the first field out of range.

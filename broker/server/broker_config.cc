@@ -198,7 +198,7 @@ const std::vector<KeySpec>& KeySpecs() {
                    "default of flush.messages: 1 acknowledges produce only after fdatasync"),
       {"log.write.behind.bytes",
        "start the disk write of a partition's appended pages once this many bytes wait "
-       "(0 or at least 4096; 1048576 is a good value); 0 leaves it to the kernel's flusher",
+       "(0 or at least 4096); 0 leaves it to the kernel's flusher",
        [](const C& c) { return std::to_string(c.log_write_behind_bytes); },
        [](C& c, const std::string& v) {
          int64_t bytes = 0;

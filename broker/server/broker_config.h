@@ -61,9 +61,10 @@ struct BrokerConfig {
   // fdatasync (durable mode); N > 1 syncs in the background every N records.
   int64_t log_flush_interval_messages = std::numeric_limits<int64_t>::max();
   // Appended bytes of a partition after which a background thread starts their disk
-  // write (broker/log/write_behind.h); 0 (the default) leaves it to the kernel. Off by
-  // default: it helps on an idle disk and hurts on a busy one (see broker/log/README.md).
-  int64_t log_write_behind_bytes = 0;
+  // write (broker/log/write_behind.h); 0 leaves it to the kernel, which writes a file's
+  // pages all at once when they turn 30 s old and stalls appends meanwhile (see
+  // broker/log/README.md). Not used for topics with flush.messages=1.
+  int64_t log_write_behind_bytes = int64_t{1} << 20;
 
   // Consumer groups (Kafka's keys and defaults; see broker/group/group_types.h).
   int32_t group_min_session_timeout_ms = 6000;

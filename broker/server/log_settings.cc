@@ -18,6 +18,7 @@ log::LogConfig TopicLogConfig(const std::map<std::string, std::string>& topic_co
   // 8 bytes per offset-index entry, as Kafka sizes the index.
   config.max_index_entries = static_cast<int32_t>(
       std::max<int64_t>(1, TopicConfigInt(topic_configs, "segment.index.bytes") / 8));
+  config.synced_per_append = TopicConfigInt(topic_configs, "flush.messages") == 1;
   return config;
 }
 

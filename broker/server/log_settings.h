@@ -13,8 +13,8 @@
 
 namespace sluice::server {
 
-// segment.bytes, segment.ms, index.interval.bytes and segment.index.bytes over `base`
-// (which supplies the fields topics cannot set).
+// segment.bytes, segment.ms, index.interval.bytes, segment.index.bytes and flush.messages
+// (synced_per_append when it is 1) over `base`, which supplies the fields topics cannot set.
 log::LogConfig TopicLogConfig(const std::map<std::string, std::string>& topic_configs,
                               const log::LogConfig& base = {});
 

@@ -119,16 +119,16 @@ def write_behind_bytes(broker) -> float:
 def test_write_behind_starts_disk_writes_of_produced_pages(broker_factory, tmp_path, topic_name):
     """5 MB through kcat into one partition: with log.write.behind.bytes at 1 MiB all but
     the last megabyte (and page) goes to early write-out, and every record reads back
-    intact. With the default (0) nothing does."""
+    intact. 1 MiB is the default; with 0 nothing does."""
     records = [(b"key-%d" % i, bytes([65 + i % 26]) * 10_000) for i in range(500)]
-    on = broker_factory("--log-write-behind-bytes", "1048576")
+    on = broker_factory()
     harness.kcat_produce(on.bootstrap, topic_name, tmp_path, records)
     harness.wait_for(lambda: write_behind_bytes(on) >= 3 * 1024 * 1024, 30,
                      "3 MiB of write-behind on /metrics")
     got = harness.kcat_consume(on.bootstrap, topic_name)
     assert [(r.key, r.value) for r in got] == records
 
-    off = broker_factory()
+    off = broker_factory("--log-write-behind-bytes", "0")
     harness.kcat_produce(off.bootstrap, topic_name, tmp_path, records)
     assert len(harness.kcat_consume(off.bootstrap, topic_name)) == len(records)
     assert write_behind_bytes(off) == 0

@@ -141,6 +141,18 @@ TEST_F(PartitionWriteBehindTest, BytesPresentAtOpenAreNotHandedOverAgain) {
   ExpectLogMatchesModel(*log);
 }
 
+TEST_F(PartitionWriteBehindTest, ALogSyncedPerAppendHandsNothingOver) {
+  config_.segment_bytes = 12000;
+  config_.write_behind_bytes = 4096;
+  config_.synced_per_append = true;  // flush.messages=1: its fdatasyncs write every page
+  auto log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  for (int i = 0; i < 5; ++i) AppendOk(*log, OfTotalSize(5000));  // rolls twice
+  EXPECT_EQ(log->segment_count(), 3);
+  EXPECT_EQ(Drained().requests, 0);
+  ExpectLogMatchesModel(*log);
+}
+
 TEST(LogConfig, WriteBehindBytesMustBeAtLeastOnePage) {
   LogConfig config;
   config.write_behind_bytes = 4095;

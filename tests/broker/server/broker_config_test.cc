@@ -58,7 +58,7 @@ TEST(BrokerConfig, ErrorsNameTheKey) {
 }
 
 TEST(BrokerConfig, WriteBehindIsOffOrAtLeastOnePage) {
-  EXPECT_EQ(Parse({})->log_write_behind_bytes, 0);
+  EXPECT_EQ(Parse({})->log_write_behind_bytes, 1 << 20);
   EXPECT_EQ(Parse({"--log-write-behind-bytes", "1048576"})->log_write_behind_bytes, 1 << 20);
   EXPECT_EQ(Parse({"--log-write-behind-bytes", "0"})->log_write_behind_bytes, 0);
   EXPECT_EQ(Parse({"--log-write-behind-bytes", "4096"})->log_write_behind_bytes, 4096);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "broker/server/log_settings.h"
+
 namespace sluice::server {
 namespace {
 
@@ -11,6 +13,15 @@ TEST(TopicConfig, AcceptsValidValues) {
   EXPECT_TRUE(ValidateTopicConfig("compression.type", "zstd").ok());
   EXPECT_TRUE(ValidateTopicConfig("min.cleanable.dirty.ratio", "0.1").ok());
   EXPECT_TRUE(ValidateTopicConfig("preallocate", "true").ok());
+}
+
+TEST(TopicConfig, OnlyFlushMessagesOneMarksALogSyncedPerAppend) {
+  EXPECT_TRUE(TopicLogConfig({{"flush.messages", "1"}}).synced_per_append);
+  EXPECT_FALSE(TopicLogConfig({{"flush.messages", "2"}}).synced_per_append);
+  EXPECT_FALSE(TopicLogConfig({}).synced_per_append);
+  log::LogConfig was_synced;
+  was_synced.synced_per_append = true;  // the topic's flush.messages changed back
+  EXPECT_FALSE(TopicLogConfig({{"flush.messages", "1000"}}, was_synced).synced_per_append);
 }
 
 TEST(TopicConfig, RefusesUnknownKeysAndBadValues) {
