@@ -97,6 +97,15 @@ int64_t Reader::ReadVarlong(const char* what) {
   return static_cast<int64_t>((raw >> 1) ^ (~(raw & 1) + 1));
 }
 
+namespace {
+
+std::optional<std::string> Owned(std::optional<std::string_view> view) {
+  if (!view) return std::nullopt;
+  return std::string(*view);
+}
+
+}  // namespace
+
 std::optional<std::string_view> Reader::ReadSizedView(int64_t length, bool nullable,
                                                       size_t max_length, const char* what) {
   if (!ok()) return std::nullopt;
@@ -119,9 +128,7 @@ std::optional<std::string_view> Reader::ReadSizedView(int64_t length, bool nulla
 
 std::optional<std::string> Reader::ReadSized(int64_t length, bool nullable, size_t max_length,
                                              const char* what) {
-  std::optional<std::string_view> view = ReadSizedView(length, nullable, max_length, what);
-  if (!view) return std::nullopt;
-  return std::string(*view);
+  return Owned(ReadSizedView(length, nullable, max_length, what));
 }
 
 std::string Reader::ReadString(const char* what) {
@@ -142,22 +149,18 @@ std::optional<std::string> Reader::ReadCompactNullableString(const char* what) {
   return ReadSized(length, true, kMaxStringLength, what);
 }
 
-std::string Reader::ReadBytes(const char* what) {
-  return ReadSized(ReadInt32(what), false, SIZE_MAX, what).value_or(std::string());
-}
+std::string Reader::ReadBytes(const char* what) { return std::string(ReadBytesView(what)); }
 
 std::optional<std::string> Reader::ReadNullableBytes(const char* what) {
-  return ReadSized(ReadInt32(what), true, SIZE_MAX, what);
+  return Owned(ReadNullableBytesView(what));
 }
 
 std::string Reader::ReadCompactBytes(const char* what) {
-  const int64_t length = int64_t{ReadUnsignedVarint(what)} - 1;
-  return ReadSized(length, false, SIZE_MAX, what).value_or(std::string());
+  return std::string(ReadCompactBytesView(what));
 }
 
 std::optional<std::string> Reader::ReadCompactNullableBytes(const char* what) {
-  const int64_t length = int64_t{ReadUnsignedVarint(what)} - 1;
-  return ReadSized(length, true, SIZE_MAX, what);
+  return Owned(ReadCompactNullableBytesView(what));
 }
 
 std::string_view Reader::ReadBytesView(const char* what) {
