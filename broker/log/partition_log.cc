@@ -119,8 +119,8 @@ absl::StatusOr<AppendResult> PartitionLog::AppendInPlace(std::span<char> bytes,
     return written;
   }
   producers_.Record(header);
-  if (config_.write_behind && !config_.synced_per_append) {
-    active.StartWriteOut(*config_.write_behind, config_.write_behind_bytes, false);
+  if (WriteBehind* write_behind = WriteBehindTarget()) {
+    active.StartWriteOut(*write_behind, config_.write_behind_bytes, false);
   }
   size_bytes_ += static_cast<int64_t>(batch.size());
   if (config_.auto_advance_high_watermark) high_watermark_ = active.next_offset();
@@ -135,8 +135,8 @@ absl::Status PartitionLog::Roll(int64_t now_ms) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<Segment> segment, Segment::Create(dir_, base, now_ms));
   SLUICE_LOG(kInfo) << "rolled " << dir_ << " to a new segment at offset " << base;
   segments_.back()->ReleaseIndexFiles();
-  if (config_.write_behind && !config_.synced_per_append) {
-    segments_.back()->StartWriteOut(*config_.write_behind, 0, true);
+  if (WriteBehind* write_behind = WriteBehindTarget()) {
+    segments_.back()->StartWriteOut(*write_behind, 0, true);
   }
   segments_.push_back(std::move(segment));
   dir_dirty_ = true;

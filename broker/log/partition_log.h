@@ -213,6 +213,11 @@ class PartitionLog {
 
   absl::Status CheckWritable() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status Roll(int64_t now_ms) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Where appended pages go for early write-out, or null: none is configured, or every
+  // append is synced anyway (config_.synced_per_append).
+  WriteBehind* WriteBehindTarget() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return config_.synced_per_append ? nullptr : config_.write_behind.get();
+  }
   // Read and ReadSlices: copies the bytes, or hands out slices.
   absl::StatusOr<ReadResult> ReadRuns(int64_t offset, size_t max_bytes,
                                       int64_t max_offset_exclusive, bool min_one_batch,

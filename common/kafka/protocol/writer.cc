@@ -70,17 +70,13 @@ void Writer::WriteBytes(std::string_view v) {
 }
 
 void Writer::WriteNullableBytes(const std::optional<std::string>& v) {
-  if (!v) {
-    WriteInt32(-1);
-  } else {
-    WriteBytes(*v);
-  }
+  WriteNullableBytes(std::optional<std::string_view>(v));
 }
 
 void Writer::WriteCompactBytes(std::string_view v) { WriteCompactString(v); }
 
 void Writer::WriteCompactNullableBytes(const std::optional<std::string>& v) {
-  WriteCompactNullableString(v);
+  WriteCompactNullableBytes(std::optional<std::string_view>(v));
 }
 
 void Writer::WriteNullableBytes(const std::optional<std::string_view>& v) {
