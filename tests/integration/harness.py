@@ -283,6 +283,18 @@ class Broker:
 CODEC_IDS = {"none": 0, "gzip": 1, "snappy": 2, "lz4": 3, "zstd": 4}
 
 
+def log_bytes(partition_dir: Path) -> int:
+    """Bytes in a partition's .log files; one that retention or the cleaner deletes while this
+    runs counts 0."""
+    total = 0
+    for log in partition_dir.glob("*.log"):
+        try:
+            total += log.stat().st_size
+        except FileNotFoundError:
+            pass
+    return total
+
+
 def stored_batch_codecs(partition_dir: Path) -> list[int]:
     """The compression codec (attribute bits 0-2) of every batch in a partition's segments,
     read straight from the .log files: proves what the broker stored, not what a client saw."""

@@ -78,14 +78,7 @@ def segment_bases(broker, topic, partition=0):
 
 
 def log_bytes(broker, topic, partition=0):
-    """Bytes in the partition's segment files; one that retention deletes meanwhile counts 0."""
-    total = 0
-    for p in broker.partition_dir(topic, partition).glob("*.log"):
-        try:
-            total += p.stat().st_size
-        except FileNotFoundError:
-            pass
-    return total
+    return harness.log_bytes(broker.partition_dir(topic, partition))
 
 
 def test_retention_by_size_is_seen_by_a_java_consumer(broker_factory, java_programs, topic_name,

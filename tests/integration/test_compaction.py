@@ -34,7 +34,7 @@ def metric(broker, name):
 
 
 def dir_bytes(broker, topic):
-    return sum(p.stat().st_size for p in broker.partition_dir(topic, 0).glob("*.log"))
+    return harness.log_bytes(broker.partition_dir(topic, 0))
 
 
 def updates(rounds, keys, size=60, tag="v"):
