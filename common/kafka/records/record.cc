@@ -17,22 +17,30 @@ constexpr size_t kMinRecordSize = 7;
 // The smallest header: keyLength and valueLength.
 constexpr size_t kMinHeaderSize = 2;
 
-absl::Status Corrupt(int32_t index, const std::string& what) {
+[[gnu::noinline, gnu::cold]] absl::Status Corrupt(int32_t index, const std::string& what) {
   return absl::InvalidArgumentError(absl::StrCat("record ", index, ": ", what));
 }
 
-// Reads a varint length and that many bytes (nullopt for -1) from the front of *in.
-absl::Status ReadNullableBytes(std::string_view* in, int32_t index, const char* field,
-                               std::optional<std::string_view>* out) {
+[[gnu::noinline, gnu::cold]] absl::Status BadLength(int32_t index, const char* field,
+                                                    int32_t length, size_t left) {
+  return Corrupt(
+      index, absl::StrCat(field, " length ", length, " with ", left, " bytes left in the record"));
+}
+
+// Reads a varint length and that many bytes (nullopt for -1) from the front of *in. Inline,
+// with its errors built out of line: it runs twice per record.
+inline absl::Status ReadNullableBytes(std::string_view* in, int32_t index, const char* field,
+                                      std::optional<std::string_view>* out) {
   int32_t length;
-  if (!ReadVarint(in, &length)) return Corrupt(index, absl::StrCat("bad ", field, " length"));
+  if (!ReadVarint(in, &length)) [[unlikely]] {
+    return Corrupt(index, absl::StrCat("bad ", field, " length"));
+  }
   if (length == -1) {
     *out = std::nullopt;
     return absl::OkStatus();
   }
-  if (length < -1 || static_cast<size_t>(length) > in->size()) {
-    return Corrupt(index, absl::StrCat(field, " length ", length, " with ", in->size(),
-                                       " bytes left in the record"));
+  if (length < -1 || static_cast<size_t>(length) > in->size()) [[unlikely]] {
+    return BadLength(index, field, length, in->size());
   }
   *out = in->substr(0, static_cast<size_t>(length));
   in->remove_prefix(static_cast<size_t>(length));

@@ -35,12 +35,6 @@ void AppendUnsigned(uint64_t u, std::string* out) {
 // Reads an unsigned group varint of at most `max_bytes` bytes whose value must fit in
 // `bits` bits.
 bool ReadUnsigned(std::string_view* in, size_t max_bytes, unsigned bits, uint64_t* value) {
-  // Most varints in a batch (lengths, deltas, counts) are one byte; max_bytes >= 2 always.
-  if (!in->empty() && static_cast<uint8_t>(in->front()) < 0x80) {
-    *value = static_cast<uint8_t>(in->front());
-    in->remove_prefix(1);
-    return true;
-  }
   uint64_t result = 0;
   const size_t limit = in->size() < max_bytes ? in->size() : max_bytes;
   for (size_t i = 0; i < limit; ++i) {
@@ -69,18 +63,22 @@ size_t VarlongSize(int64_t value) { return UnsignedSize(ZigZag64(value)); }
 void AppendVarint(int32_t value, std::string* out) { AppendUnsigned(ZigZag32(value), out); }
 void AppendVarlong(int64_t value, std::string* out) { AppendUnsigned(ZigZag64(value), out); }
 
-bool ReadVarint(std::string_view* in, int32_t* value) {
+namespace varint_internal {
+
+bool ReadVarintSlow(std::string_view* in, int32_t* value) {
   uint64_t u;
   if (!ReadUnsigned(in, kMaxVarintBytes, 32, &u)) return false;
   *value = UnZigZag32(static_cast<uint32_t>(u));
   return true;
 }
 
-bool ReadVarlong(std::string_view* in, int64_t* value) {
+bool ReadVarlongSlow(std::string_view* in, int64_t* value) {
   uint64_t u;
   if (!ReadUnsigned(in, kMaxVarlongBytes, 64, &u)) return false;
   *value = UnZigZag64(u);
   return true;
 }
+
+}  // namespace varint_internal
 
 }  // namespace sluice::kafka

@@ -68,6 +68,26 @@ TEST(VarintTest, RoundTripsBoundaryValuesAndSizesMatch) {
   EXPECT_EQ(VarintSize(std::numeric_limits<int32_t>::min()), kMaxVarintBytes);
 }
 
+TEST(VarintTest, EveryOneAndTwoByteEncodingRoundTrips) {
+  // -8192..8191 zigzag to 0..16383: all the encodings the inline short path reads.
+  for (int32_t v = -8192; v <= 8191; ++v) {
+    const std::string s = EncodeVarint(v);
+    ASSERT_LE(s.size(), 2u) << v;
+    std::string_view in = s;
+    int32_t out32 = 0;
+    ASSERT_TRUE(ReadVarint(&in, &out32)) << v;
+    ASSERT_EQ(out32, v);
+    ASSERT_TRUE(in.empty());
+    const std::string l = EncodeVarlong(v);
+    ASSERT_EQ(l, s) << v;
+    in = l;
+    int64_t out64 = 0;
+    ASSERT_TRUE(ReadVarlong(&in, &out64)) << v;
+    ASSERT_EQ(out64, v);
+  }
+  EXPECT_EQ(EncodeVarint(8192).size(), 3u);  // the first that takes the byte-by-byte path
+}
+
 TEST(VarintTest, ReadConsumesOnlyItsOwnBytes) {
   std::string s = Bytes({0x80, 0x01, 0x02, 0xff});
   std::string_view in = s;
