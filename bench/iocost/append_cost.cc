@@ -29,6 +29,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -63,34 +64,33 @@ struct Options {
 
 Options Parse(int argc, char** argv) {
   Options o;
+  long long files = o.files, keep_size = 0;
+  const std::map<std::string, long long*> numbers = {
+      {"--bytes", &o.bytes},       {"--chunk", &o.chunk},
+      {"--files", &files},         {"--write-behind", &o.write_behind},
+      {"--prealloc", &o.prealloc}, {"--keep-size", &keep_size}};
   for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
     if (i + 1 >= argc) Usage(argv[i]);
     const char* v = argv[i + 1];
-    if (flag == "--mode")
+    if (auto it = numbers.find(flag); it != numbers.end()) {
+      *it->second = std::atoll(v);
+    } else if (flag == "--mode") {
       o.mode = v;
-    else if (flag == "--dir")
+    } else if (flag == "--dir") {
       o.dir = v;
-    else if (flag == "--bytes")
-      o.bytes = std::atoll(v);
-    else if (flag == "--chunk")
-      o.chunk = std::atoll(v);
-    else if (flag == "--files")
-      o.files = std::atoi(v);
-    else if (flag == "--write-behind")
-      o.write_behind = std::atoll(v);
-    else if (flag == "--max-seconds")
+    } else if (flag == "--max-seconds") {
       o.max_seconds = std::atof(v);
-    else if (flag == "--prealloc")
-      o.prealloc = std::atoll(v);
-    else if (flag == "--keep-size")
-      o.keep_size = std::atoi(v) != 0;
-    else
+    } else {
       Usage(argv[i]);
+    }
   }
+  if (files <= 0 || files > 10000) Usage("--files");
+  o.files = static_cast<int>(files);
+  o.keep_size = keep_size != 0;
   const bool known =
       o.mode == "buffered" || o.mode == "falloc" || o.mode == "direct" || o.mode == "mmap";
-  if (!known || o.bytes <= 0 || o.files <= 0 || o.chunk <= 0 || o.chunk % 4096 != 0) {
+  if (!known || o.bytes <= 0 || o.chunk <= 0 || o.chunk % 4096 != 0) {
     Usage(o.mode.c_str());
   }
   return o;
