@@ -18,6 +18,8 @@ import harness
 from test_metrics import scrape
 
 LOADGEN = harness.BUILD_DIR / "bench" / "loadgen" / "sluice-loadgen"
+# The load generator's problems that say only that the schedule was not kept (bench/loadgen/run.cc).
+TIMING_PROBLEMS = ("producers fell up to", "the rate was not reached")
 
 
 def fetches_waiting(broker) -> float:
@@ -30,13 +32,18 @@ def test_parked_fetches_are_all_released_after_load(broker, topic_name, tmp_path
         pytest.skip(f"{LOADGEN.relative_to(harness.REPO)} is not built (CMake target sluice-loadgen)")
     assert fetches_waiting(broker) == 0
     out = tmp_path / "loadgen.json"
-    harness.run([str(LOADGEN), "--bootstrap", broker.bootstrap, "--topic", topic_name,
-                 "--create-topic", "--partitions", "50", "--producers", "50", "--keyed",
-                 "--consumers", "1", "--linger-ms", "1", "--rate-mbps", "10", "--duration", "8", "--drain", "15", "--json", str(out)],
-                timeout=120)
+    proc = harness.run([str(LOADGEN), "--bootstrap", broker.bootstrap, "--topic", topic_name,
+                        "--create-topic", "--partitions", "50", "--producers", "50", "--keyed",
+                        "--consumers", "1", "--linger-ms", "1", "--rate-mbps", "10",
+                        "--duration", "8", "--drain", "15", "--json", str(out)],
+                       timeout=120, check=False)
     result = json.loads(out.read_text())
     summary = result["summary"]
     assert not result["errors"], result["errors"]
+    # The load generator exits 3 for any problem it reports, timing included: 50 producers on
+    # a busy 2-core machine may fall behind the 10 MB/s schedule, which this test is not about.
+    problems = [p for p in result["problems"] if not p.startswith(TIMING_PROBLEMS)]
+    assert proc.returncode in (0, 3) and not problems, (proc.returncode, result["problems"])
     assert summary["produce_total_records"] > 50000, summary
     assert summary["consume_total_records"] == summary["produce_total_records"], summary
     # The consumer's last fetch is answered within its wait and the client is closed, so
