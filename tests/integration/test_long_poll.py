@@ -18,7 +18,8 @@ import harness
 from test_metrics import scrape
 
 LOADGEN = harness.BUILD_DIR / "bench" / "loadgen" / "sluice-loadgen"
-# The load generator's problems that say only that the schedule was not kept (bench/loadgen/run.cc).
+# The load generator's problems that say only that the schedule was not kept (their text is in
+# bench/loadgen/run.cc; bench/harness/bench.py's PERFORMANCE_PROBLEMS is the same list).
 TIMING_PROBLEMS = ("producers fell up to", "the rate was not reached")
 
 
