@@ -38,7 +38,8 @@ def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-# Loadgen problems that describe performance (a rate not held) rather than a broken run.
+# Loadgen problems that describe performance (a rate not held) rather than a broken run
+# (tests/integration/test_long_poll.py has the same list as TIMING_PROBLEMS).
 PERFORMANCE_PROBLEMS = ("producers fell", "the rate was not reached")
 
 
