@@ -23,7 +23,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +31,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/kafka/records/batch_header.h"
+#include "common/kafka/records/record_internal.h"
+#include "common/kafka/records/record_view.h"
 
 namespace sluice::kafka {
 
@@ -52,33 +53,12 @@ struct Record {
   bool operator==(const Record&) const = default;
 };
 
-// Views into a decoded batch; valid only for the duration of a ForEachRecord callback.
-struct HeaderView {
-  std::string_view key;
-  std::optional<std::string_view> value;
-};
-
-struct RecordView {
-  int8_t attributes = 0;
-  int32_t offset_delta = 0;
-  int64_t timestamp_delta = 0;
-  std::optional<std::string_view> key;
-  std::optional<std::string_view> value;
-  std::vector<HeaderView> headers;
-  // The whole record as encoded, length prefix included (for copying it unchanged).
-  std::string_view raw;
-};
-
-// What ForEachRecord accepts as offset deltas. Producers write 0, 1, ..., count - 1
-// (kDense); a batch that log compaction thinned keeps its records' offsets, so its
-// deltas only increase and stay within lastOffsetDelta (kIncreasing).
-enum class OffsetDeltas { kDense, kIncreasing };
-
 // Decodes every record of `batch` and calls `visit` on each, in order, stopping at and
-// returning the first non-OK status from `visit`. Decompresses the records first if
-// the batch is compressed (into at most `max_decompressed` bytes). Allocates no memory
-// per record (the view's header vector is reused), so this is the way to inspect a
-// large batch.
+// returning the first non-OK status from `visit`: any callable taking a const RecordView& and
+// returning absl::Status, called inline (a template, so the call costs nothing per record).
+// Decompresses the records first if the batch is compressed (into at most
+// `max_decompressed` bytes). Allocates no memory per record (the view's header vector is
+// reused), so this is the way to inspect a large batch.
 //
 // REQUIRES: `header` is ParseBatchHeader(batch). The CRC is not checked here (see
 // VerifyBatch). Checks and their errors:
@@ -93,9 +73,9 @@ enum class OffsetDeltas { kDense, kIncreasing };
 // Records visited before an error was found have been passed to `visit`. With
 // OffsetDeltas::kIncreasing (stored batches, which compaction may have thinned) the
 // offset delta check becomes: strictly increasing, from 0 up to lastOffsetDelta.
+template <typename Visit>
 absl::Status ForEachRecord(const BatchHeader& header, std::string_view batch,
-                           size_t max_decompressed,
-                           const std::function<absl::Status(const RecordView&)>& visit,
+                           size_t max_decompressed, Visit&& visit,
                            OffsetDeltas deltas = OffsetDeltas::kDense);
 
 // Decodes all records of `batch` into owned values, with the checks of ForEachRecord.
@@ -109,5 +89,15 @@ absl::StatusOr<std::vector<Record>> DecodeRecords(const BatchHeader& header, std
 // REQUIRES: record.offset_delta fits in int32; key, value and each header key and
 // value are shorter than 2^31 bytes; fewer than 2^31 headers.
 void AppendRecord(const Record& record, std::string* out);
+
+template <typename Visit>
+absl::Status ForEachRecord(const BatchHeader& header, std::string_view batch,
+                           size_t max_decompressed, Visit&& visit, OffsetDeltas deltas) {
+  std::string decompressed;
+  absl::StatusOr<std::string_view> records =
+      records_internal::RecordBytes(header, batch, max_decompressed, &decompressed);
+  if (!records.ok()) return records.status();
+  return records_internal::ParseRecords(*records, header, deltas, visit);
+}
 
 }  // namespace sluice::kafka
