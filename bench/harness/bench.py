@@ -358,6 +358,15 @@ def main() -> int:
     order = [b for b in args.brokers.split(",") if b]
     live: list[brokers.Broker] = []
     failures = []
+    results["speed_probes"] = {}
+
+    def probe(when: str) -> None:
+        """Records machine.speed_probe with the page cache as full as the workloads find it
+        (smoke runs, which fill nothing, take it as it is)."""
+        if not args.smoke:
+            memory.fill_page_cache(args.work / "ballast")
+        results["speed_probes"][when] = machine.speed_probe(args.work)
+        log(f"speed probe {when}: {results['speed_probes'][when]}")
     try:
         for name in order:
             work = args.work / name
@@ -371,6 +380,7 @@ def main() -> int:
             else:
                 raise SystemExit(f"unknown broker {name}")
             live.append(b)
+            probe(f"before {name}")
             try:
                 results["brokers"][name] = runner.run_broker(b, wl)
             except Exception as e:  # noqa: BLE001 - record and go on to the other broker
@@ -378,6 +388,7 @@ def main() -> int:
                 results["brokers"][name] = {"broker": b.describe(), "error": str(e), "workloads": {}}
                 failures.append(f"{name}: {e}")
             shutil.rmtree(data_root / name, ignore_errors=True)  # free the disk for the next broker
+        probe("at the end")
     finally:
         brokers.stop_all(live)
         (args.work / "ballast").unlink(missing_ok=True)

@@ -1,11 +1,18 @@
 """What the benchmark ran on: CPU, memory, kernel, disk and filesystem, software versions."""
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
 import re
 import subprocess
+import time
 from pathlib import Path
+
+PROBE_BYTES = 256 << 20
+# Speed probes further apart than this (max/min) mean the two brokers ran on different machines,
+# in effect.
+PROBE_DRIFT = 1.15
 
 
 def _read(path: str) -> str:
@@ -70,3 +77,40 @@ def describe(data_root: Path, sluice_source: Path) -> dict:
 def host_kind(m: dict) -> str:
     hv = m["hypervisor"].lower().replace(" ", "")
     return f"{hv if hv != 'none' else 'bare'}-{m['cpus']}vcpu-{round(m['ram_gib'])}gib"
+
+
+def speed_probe(scratch: Path) -> dict:
+    """How fast the machine is right now, in MB/s (higher is faster), the best of five tries:
+    SHA-256 over 256 MiB in memory (CPU alone) and 256 MiB written to a file in `scratch` in
+    1 MiB writes and deleted unflushed (the buffered-write path, most of a broker's CPU). Taken
+    before each broker's workloads, it shows whether the two ran on a machine equally fast."""
+    block = bytes(range(256)) * 4096
+    hashes, writes = [], []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        h = hashlib.sha256()
+        for _ in range(PROBE_BYTES // len(block)):
+            h.update(block)
+        t1 = time.perf_counter()
+        path = scratch / "speed-probe"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            for _ in range(PROBE_BYTES // len(block)):
+                os.write(fd, block)
+        finally:
+            os.close(fd)
+            path.unlink()
+        t2 = time.perf_counter()
+        hashes.append(PROBE_BYTES / (t1 - t0) / 1e6)
+        writes.append(PROBE_BYTES / (t2 - t1) / 1e6)
+    return {"hash_mb_per_s": round(max(hashes)), "write_mb_per_s": round(max(writes))}
+
+
+def probe_drift(probes: dict) -> float:
+    """The largest max/min ratio of one probe figure across `probes` ({when: speed_probe()})."""
+    drift = 1.0
+    for key in ("hash_mb_per_s", "write_mb_per_s"):
+        values = [p[key] for p in probes.values() if p.get(key)]
+        if len(values) > 1:
+            drift = max(drift, max(values) / min(values))
+    return drift

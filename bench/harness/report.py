@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import figures
+import machine
 import paths
 import plots
 
@@ -29,6 +30,11 @@ UNITS_NOTE = """\
   RSS = VmHWM (/proc/<pid>/status) after resetting it at the workload's start (clear_refs).
   "Other processes" = machine-wide busy CPU (/proc/stat) minus broker and load generator: on a
   quiet machine it is near zero; a large value means the figures are disturbed.
+- Speed probe (machine.speed_probe): SHA-256 over 256 MiB and 256 MiB of buffered 1 MiB writes
+  (best of five; back to back the writes vary by about 10%, the hash by 2%),
+  MB/s, before each broker's workloads and at the end, with the page cache as full as the
+  workloads find it. The brokers run one after the other; if the machine slowed down between
+  them (a busy host), the probes show it and the report says so.
 - W8 compaction: the fill writes keyed records to a topic with `min.compaction.lag.ms=3600000`,
   which holds both cleaners off; the compact phase sets it to 0 (AlterConfigs). From just
   before that the harness sums the partition's `*.log` files every 0.1 s, the newest one (the
@@ -146,6 +152,9 @@ def write(out: Path) -> str:
                  f"{m['disk']['free_gb_at_start']} GB free at start"],
         ["Broker data", f"{m['disk']['data_root']} (both brokers, one after the other)"],
         ["Load average", f"start {m['loadavg_at_start']}; end {m.get('loadavg_at_end', '')}"],
+        ["Speed probe (MB/s)", "; ".join(f"{when}: SHA-256 {p['hash_mb_per_s']:,}, page-cache writes "
+                                         f"{p['write_mb_per_s']:,}"
+                                         for when, p in results.get("speed_probes", {}).items()) or "-"],
         ["Sluice", f"commit {m['sluice_commit']}{' + uncommitted changes' if m['sluice_tree_dirty'] else ''}, "
                    f"{m['compiler']}"],
     ], ["", ""]), ""]
@@ -172,6 +181,11 @@ def write(out: Path) -> str:
         if others and walls:
             share = sum(others) / (sum(walls) * (m["cpus"] or 1))
             noise.append(f"{sum(others):.0f} CPU s during {name}'s workloads ({share:.0%} of the machine)")
+    drift = machine.probe_drift(results.get("speed_probes", {}))
+    if drift > machine.PROBE_DRIFT:
+        md += [f"**The machine's speed changed during the run**: the speed probes (Machine, above) differ "
+               f"by up to {drift - 1:.0%}. The Sluice/Kafka ratios lean towards the broker that ran while "
+               "the machine was faster; compare them with a run whose probes agree.", ""]
     if noise:
         md += ["Other processes used " + " and ".join(noise) + ". On a quiet machine both are near 0%; "
                "if they differ, the comparison is skewed towards the broker that ran in the quieter half.", ""]
