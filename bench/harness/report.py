@@ -152,8 +152,9 @@ def write(out: Path) -> str:
                  f"{m['disk']['free_gb_at_start']} GB free at start"],
         ["Broker data", f"{m['disk']['data_root']} (both brokers, one after the other)"],
         ["Load average", f"start {m['loadavg_at_start']}; end {m.get('loadavg_at_end', '')}"],
-        ["Speed probe (MB/s)", "; ".join(f"{when}: SHA-256 {p['hash_mb_per_s']:,}, page-cache writes "
-                                         f"{p['write_mb_per_s']:,}"
+        ["Speed probe (MB/s)", "; ".join(f"{when}: " + (f"SHA-256 {p['hash_mb_per_s']:,}, page-cache writes "
+                                                       f"{p['write_mb_per_s']:,}" if "error" not in p
+                                                       else f"failed ({p['error']})")
                                          for when, p in results.get("speed_probes", {}).items()) or "-"],
         ["Sluice", f"commit {m['sluice_commit']}{' + uncommitted changes' if m['sluice_tree_dirty'] else ''}, "
                    f"{m['compiler']}"],
