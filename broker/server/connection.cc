@@ -18,7 +18,7 @@ namespace sluice::server {
 namespace asio = boost::asio;
 
 namespace {
-// Bytes read per step into a frame buffer; bounds what a peer that claims a large frame
+// Bytes read per step into the input buffer; bounds what a peer that claims a large frame
 // but sends little can make us allocate.
 constexpr size_t kReadChunk = 64 * 1024;
 // api_key + api_version + correlation_id + client_id length.
@@ -49,7 +49,7 @@ Connection::~Connection() {
 }
 
 void Connection::Start() {
-  asio::dispatch(strand_, [self = shared_from_this()] { self->ReadSize(); });
+  asio::dispatch(strand_, [self = shared_from_this()] { self->ReadMore(); });
 }
 
 void Connection::Close() {
@@ -64,56 +64,68 @@ void Connection::CloseNow() {
   socket_.close(ec);
 }
 
-void Connection::ReadSize() {
-  if (closed_) return;
-  if (slots_.size() >= static_cast<size_t>(limits_.max_inflight)) {
-    reading_paused_ = true;  // resumed by WriteReady once responses drain
-    return;
+void Connection::ReadMore() {
+  if (!DispatchBuffered()) return;
+  // Only the start of an incomplete frame is left: move it to the front.
+  const size_t have = in_.size() - in_start_;
+  if (in_start_ > 0) {
+    if (have > 0) std::memmove(in_.data(), in_.data() + in_start_, have);
+    in_.ResizeUninitialized(have);
+    in_start_ = 0;
   }
-  asio::async_read(socket_, asio::buffer(size_buf_, 4),
-                   asio::bind_executor(
-                       strand_, [self = shared_from_this()](boost::system::error_code ec, size_t) {
-                         if (ec) return self->CloseNow();
-                         int32_t size = LoadBigEndian<int32_t>(self->size_buf_);
-                         if (size < static_cast<int32_t>(kMinHeaderBytes) ||
-                             size > self->limits_.max_request_bytes) {
-                           SLUICE_LOG(kWarn)
-                               << "closing connection " << self->peer_ << ": request size " << size
-                               << " outside [" << kMinHeaderBytes << ", "
-                               << self->limits_.max_request_bytes << "]";
-                           if (self->probe_) self->probe_->ProtocolError();
-                           return self->CloseNow();
-                         }
-                         if (self->probe_) self->probe_->BytesReceived(4);
-                         self->frame_.clear();
-                         self->ReadBody(static_cast<size_t>(size));
-                       }));
+  // Small frames: read up to a chunk, so that one recv brings a frame's size, its body and
+  // whatever follows. A frame larger than a chunk is read up to its end and no further (what
+  // followed would have to be moved), the buffer at most doubling per read: a peer claiming
+  // a huge size costs only what it sends, and a 1 MiB frame takes 5 reads.
+  size_t step = kReadChunk - std::min(have, kReadChunk);
+  if (have >= 4) {
+    const size_t frame = 4 + static_cast<size_t>(LoadBigEndian<int32_t>(in_.data()));
+    if (frame > kReadChunk) step = std::min(std::max(kReadChunk, have), frame - have);
+  }
+  in_.ResizeUninitialized(have + step);
+  socket_.async_read_some(asio::buffer(in_.data() + have, step),
+                          asio::bind_executor(strand_, [self = shared_from_this(), have](
+                                                           boost::system::error_code ec, size_t n) {
+                            if (ec) return self->CloseNow();
+                            self->in_.ResizeUninitialized(have + n);
+                            if (self->probe_) self->probe_->BytesReceived(n);
+                            self->ReadMore();
+                          }));
 }
 
-void Connection::ReadBody(size_t size) {
-  // The buffer at most doubles per read: a peer claiming a huge size costs only what it
-  // sends, and a 1 MiB frame takes 5 reads instead of 16.
-  size_t have = frame_.size();
-  size_t step = std::min(std::max(kReadChunk, have), size - have);
-  frame_.ResizeUninitialized(have + step);
-  asio::async_read(socket_, asio::buffer(frame_.data() + have, step),
-                   asio::bind_executor(strand_, [self = shared_from_this(), size](
-                                                    boost::system::error_code ec, size_t n) {
-                     if (ec) return self->CloseNow();
-                     if (self->probe_) self->probe_->BytesReceived(n);
-                     if (self->frame_.size() < size) return self->ReadBody(size);
-                     self->OnFrame();
-                   }));
+bool Connection::DispatchBuffered() {
+  while (!closed_) {
+    if (slots_.size() >= static_cast<size_t>(limits_.max_inflight)) {
+      reading_paused_ = true;  // resumed by WriteReady once responses drain
+      return false;
+    }
+    const size_t have = in_.size() - in_start_;
+    if (have < 4) return true;
+    const int32_t size = LoadBigEndian<int32_t>(in_.data() + in_start_);
+    if (size < static_cast<int32_t>(kMinHeaderBytes) || size > limits_.max_request_bytes) {
+      SLUICE_LOG(kWarn) << "closing connection " << peer_ << ": request size " << size
+                        << " outside [" << kMinHeaderBytes << ", " << limits_.max_request_bytes
+                        << "]";
+      if (probe_) probe_->ProtocolError();
+      CloseNow();
+      return false;
+    }
+    if (have - 4 < static_cast<size_t>(size)) return true;
+    std::string_view frame(in_.data() + in_start_ + 4, static_cast<size_t>(size));
+    in_start_ += 4 + static_cast<size_t>(size);
+    OnFrame(frame);
+  }
+  return false;
 }
 
-void Connection::OnFrame() {
+void Connection::OnFrame(std::string_view frame) {
   RequestContext ctx;
-  ctx.api_key = LoadBigEndian<int16_t>(frame_.data());
-  ctx.api_version = LoadBigEndian<int16_t>(frame_.data() + 2);
+  ctx.api_key = LoadBigEndian<int16_t>(frame.data());
+  ctx.api_version = LoadBigEndian<int16_t>(frame.data() + 2);
   ctx.connection_id = id_;
   ctx.peer = peer_;
 
-  kafka::Reader reader(frame_.view());
+  kafka::Reader reader(frame);
   kafka::RequestHeader header;
   int16_t header_version = kafka::RequestHeaderVersion(ctx.api_key, ctx.api_version);
   // An unknown API key still gets its header read (v1), so that the dispatcher's refusal
@@ -135,13 +147,12 @@ void Connection::OnFrame() {
   slot.response_header_version = kafka::ResponseHeaderVersion(ctx.api_key, ctx.api_version);
   slots_.push_back(std::move(slot));
 
-  std::string_view body(frame_.data() + (frame_.size() - reader.remaining()), reader.remaining());
+  std::string_view body(frame.data() + (frame.size() - reader.remaining()), reader.remaining());
   dispatcher_.Dispatch(ctx, body, [self = shared_from_this(), seq](Response response) {
     asio::dispatch(self->strand_, [self, seq, response = std::move(response)]() mutable {
       self->Complete(seq, std::move(response));
     });
   });
-  ReadSize();
 }
 
 void Connection::Complete(uint64_t seq, Response response) {
@@ -205,7 +216,7 @@ void Connection::WriteReady() {
   }
   if (reading_paused_ && !closed_ && slots_.size() < static_cast<size_t>(limits_.max_inflight)) {
     reading_paused_ = false;
-    ReadSize();
+    ReadMore();
   }
 }
 

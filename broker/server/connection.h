@@ -2,6 +2,10 @@
 // One client connection: reads size-prefixed Kafka frames, parses request headers,
 // dispatches requests, and writes responses strictly in request order.
 //
+// Reading: one recv takes up to 64 KiB, so a small request's size prefix, its body and any
+// requests behind it come in one call; a larger frame is read up to its end, never beyond,
+// so that nothing after it has to be moved.
+//
 // Requests are pipelined: the connection keeps reading while earlier requests wait
 // (a long-polling Fetch, say), up to `max_inflight` unanswered requests; then it stops
 // reading until responses drain. A frame's size is checked against `max_request_bytes`
@@ -24,6 +28,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "broker/server/dispatcher.h"
@@ -56,9 +61,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     int16_t response_header_version = 0;
   };
 
-  void ReadSize();
-  void ReadBody(size_t size);
-  void OnFrame();
+  // Dispatches the whole frames already read, then reads more (one recv for as many small
+  // frames as have arrived).
+  void ReadMore();
+  // Dispatches every whole frame in in_ from in_start_; false when the connection closed or
+  // reading paused (too many requests in flight), so that no read may start.
+  bool DispatchBuffered();
+  // Handles one frame; its bytes stay valid only until this returns.
+  void OnFrame(std::string_view frame);
   void Complete(uint64_t seq, Response response);
   void WriteReady();
   // The slice path: sends write_body_ (header included) and write_slices_ piece by piece.
@@ -76,8 +86,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ServerProbe* probe_;
   ConnectionLimits limits_;
 
-  char size_buf_[4];
-  FrameBuffer frame_;
+  // Bytes read and not yet dispatched start at in_start_ (size prefix included).
+  FrameBuffer in_;
+  size_t in_start_ = 0;
   bool reading_paused_ = false;
   bool closed_ = false;
 

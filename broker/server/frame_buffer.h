@@ -1,5 +1,6 @@
 // File: broker/server/frame_buffer.h
-// The bytes of one request frame as a connection reads it.
+// The bytes a connection has read and not yet dispatched: whole request frames and the start
+// of the next one.
 #pragma once
 
 #include <algorithm>
