@@ -22,7 +22,12 @@ absl::Status BadVarint(int32_t index, const char* field) {
 
 absl::Status BadLength(int32_t index, const char* field, int32_t length, size_t left) {
   return absl::InvalidArgumentError(absl::StrCat("record ", index, ": ", field, " length ", length,
-                                                 " with ", left, " bytes left"));
+                                                 " with ", left, " bytes left in the record"));
+}
+
+absl::Status BadRecordLength(int32_t index, int32_t length, size_t left) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("record ", index, ": length ", length, " with ", left, " bytes left"));
 }
 
 absl::Status BadOffsetDelta(int32_t index, int32_t delta) {

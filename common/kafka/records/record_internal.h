@@ -33,6 +33,7 @@ inline constexpr size_t kMinHeaderSize = 2;
 // "bad <field> length": the varint before a field's bytes does not decode.
 [[gnu::cold]] absl::Status BadVarint(int32_t index, const char* field);
 [[gnu::cold]] absl::Status BadLength(int32_t index, const char* field, int32_t length, size_t left);
+[[gnu::cold]] absl::Status BadRecordLength(int32_t index, int32_t length, size_t left);
 [[gnu::cold]] absl::Status BadOffsetDelta(int32_t index, int32_t delta);
 [[gnu::cold]] absl::Status BadHeaderCount(int32_t index, int32_t count);
 [[gnu::cold]] absl::Status NullHeaderKey(int32_t index, int32_t header);
@@ -141,10 +142,10 @@ absl::Status ParseRecords(std::string_view in, const BatchHeader& header, Offset
     const char* record_start = in.data();
     int32_t length;
     if (!ReadVarint(&in, &length)) [[unlikely]] {
-      return BadVarint(i, "record");
+      return Corrupt(i, "bad length");
     }
     if (length < 0 || static_cast<size_t>(length) > in.size()) [[unlikely]] {
-      return BadLength(i, "record", length, in.size());
+      return BadRecordLength(i, length, in.size());
     }
     absl::Status parsed =
         ParseRecordBody(std::string_view(in.data(), static_cast<size_t>(length)), i, header, deltas,

@@ -144,6 +144,21 @@ TEST(RecordTest, DecodeChecksTheBatchSizeAgainstTheHeader) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// The messages name the record and the field; the server passes them to clients, so their
+// wording is kept as it is.
+TEST(RecordTest, ErrorsNameTheRecordAndTheField) {
+  auto message = [](const std::string& section) {
+    return std::string(Decode(WithRecordsSection(Shell(1), section)).status().message());
+  };
+  EXPECT_EQ(message(FromBytes({0x80})), "record 0: bad length");
+  EXPECT_EQ(message(FromBytes({0x7e}) + kGood.substr(1)), "record 0: length 63 with 8 bytes left");
+  EXPECT_EQ(message(Framed(Body(0, FromBytes({0x80})))), "record 0: bad key length");
+  EXPECT_EQ(message(Framed(Body(0, FromBytes({0x0a, 'k', 1, 0})))),
+            "record 0: key length 5 with 3 bytes left in the record");
+  EXPECT_EQ(message(Framed(Body(0, FromBytes({1, 1, 0x01})))), "record 0: header count -1");
+  EXPECT_EQ(message(kGood + "x"), "1 bytes follow the last of 1 records");
+}
+
 TEST(RecordTest, ForEachRecordStopsAtTheVisitorsError) {
   const std::string batch = testing::TypicalBatch(Compression::kNone, 10);
   auto header = ParseBatchHeader(batch);
